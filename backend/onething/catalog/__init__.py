@@ -1,0 +1,1 @@
+"""Service catalogue: bundles, services, data elements and the field codes they check."""

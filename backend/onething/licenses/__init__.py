@@ -1,0 +1,1 @@
+"""Electronic licenses (电子证照): identifiers, metadata and their use as materials."""
