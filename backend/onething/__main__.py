@@ -1,0 +1,5 @@
+"""`python -m onething` is the `onething` CLI."""
+
+from onething.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Cross-cutting plumbing: settings, app factory, database, storage, jobs, errors, devstack."""

@@ -1,0 +1,101 @@
+"""The application factory: wires settings, database, storage, errors, logging, metrics, PWA."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar, Router
+from litestar.config.compression import CompressionConfig
+from litestar.di import Provide
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.openapi.spec import Contact, Server, Tag
+from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from litestar.static_files import create_static_files_router
+
+from onething.core.db import create_engine, create_sessionmaker, provide_db_session
+from onething.core.errors import exception_handlers
+from onething.core.health import HealthController
+from onething.core.logging import configure_logging
+from onething.core.middleware import RequestContextMiddleware
+from onething.core.routes import API_PREFIX, api_route_handlers
+from onething.core.settings import Settings
+from onething.core.storage import ObjectStorage
+
+API_VERSION = "1.0.0"
+
+
+class MetricsController(PrometheusController):
+    path = "/metrics"
+    include_in_schema = False
+
+
+def _openapi_config() -> OpenAPIConfig:
+    return OpenAPIConfig(
+        title="OneThing API",
+        version=API_VERSION,
+        description=(
+            "一件事 — one application for a whole life event. Residents, agents, department "
+            "systems and mini-apps use this API; errors are RFC 9457 problem details."
+        ),
+        contact=Contact(name="OneThing platform team"),
+        servers=[Server(url="/", description="This deployment")],
+        tags=[Tag(name="operations", description="Health and readiness probes")],
+        path="/api/schema",
+        render_plugins=[JsonRenderPlugin()],
+        use_handler_docstrings=True,
+        create_examples=False,
+    )
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    """Build the ASGI app; the only place where components are wired together."""
+    settings = settings or Settings.from_env()
+    configure_logging(settings.app.log_level, json=settings.app.log_json)
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        engine = create_engine(settings.database)
+        app.state.engine = engine
+        app.state.sessionmaker = create_sessionmaker(engine)
+        app.state.storage = ObjectStorage(settings.s3)
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    prometheus = PrometheusConfig(app_name="onething", group_path=True, exclude=["/metrics"])
+    route_handlers: list[object] = [
+        HealthController,
+        MetricsController,
+        Router(path=API_PREFIX, route_handlers=api_route_handlers()),
+    ]
+    if (settings.app.pwa_dir / "index.html").is_file():
+        route_handlers.append(
+            create_static_files_router(
+                path="/",
+                directories=[settings.app.pwa_dir],
+                html_mode=True,
+                include_in_schema=False,
+                name="pwa",
+            )
+        )
+    app = Litestar(
+        route_handlers=route_handlers,  # type: ignore[arg-type]
+        lifespan=[lifespan],
+        dependencies={"db_session": Provide(provide_db_session)},
+        middleware=[prometheus.middleware],
+        exception_handlers=exception_handlers(),
+        compression_config=CompressionConfig(backend="gzip", minimum_size=512),
+        openapi_config=_openapi_config(),
+        logging_config=None,
+        debug=False,
+    )
+    app.state.settings = settings
+    # Litestar's `middleware` runs per route, so unknown paths (404) would escape it; wrapping
+    # the app's outermost handler gives every response a request id and the security headers.
+    app.asgi_handler = RequestContextMiddleware(
+        app.asgi_handler, https_only=settings.app.public_url.startswith("https://")
+    )
+    return app

@@ -1,0 +1,199 @@
+"""`make run`: embedded PostgreSQL and SeaweedFS (unless configured), migrations, seed, API, worker."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+import threading
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from onething.core.embedded import (
+    ChildProcess,
+    EmbeddedPostgres,
+    EmbeddedSeaweed,
+    SeaweedPorts,
+    free_port,
+    load_or_create_secrets,
+    spawn,
+    wait_until,
+)
+from onething.core.settings import REPO_ROOT
+
+DEFAULT_PG_PORT = 55432
+DEFAULT_S3_PORT = 8333
+
+
+@dataclass
+class Devstack:
+    """Owns every process it starts and stops them in reverse order, exactly once."""
+
+    var_dir: Path
+    api_port: int
+    children: list[ChildProcess] = field(default_factory=list)
+    postgres: EmbeddedPostgres | None = None
+    seaweed: EmbeddedSeaweed | None = None
+    env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+    _stopped: bool = False
+
+    def say(self, message: str) -> None:
+        print(f"[devstack] {message}", flush=True)  # noqa: T201 — a CLI talking to its user
+
+    def start_backing_services(self) -> None:
+        self.var_dir.mkdir(parents=True, exist_ok=True)
+        (self.var_dir / "log").mkdir(exist_ok=True)
+        secrets = load_or_create_secrets(self.var_dir / "secrets.json")
+        if not self.env.get("DATABASE_URL"):
+            self.postgres = EmbeddedPostgres(
+                self.var_dir / "pg",
+                free_port(DEFAULT_PG_PORT),
+                secrets["postgres_password"],
+                log_path=self.var_dir / "log" / "postgres.log",
+            )
+            self.postgres.start()
+            _ensure_database(self.postgres.url(), "onething")
+            self.env["DATABASE_URL"] = self.postgres.url("onething")
+            self.say(f"PostgreSQL  127.0.0.1:{self.postgres.port} (data in {self.postgres.data_dir})")
+        else:
+            self.say("PostgreSQL  using DATABASE_URL")
+        if not self.env.get("S3_ENDPOINT_URL"):
+            self.seaweed = EmbeddedSeaweed(
+                self.var_dir / "s3",
+                secrets["s3_access_key_id"],
+                secrets["s3_secret_access_key"],
+                ports=SeaweedPorts.pick(DEFAULT_S3_PORT),
+                log_path=self.var_dir / "log" / "seaweedfs.log",
+            )
+            self.seaweed.start()
+            self.env.update(
+                S3_ENDPOINT_URL=self.seaweed.endpoint_url,
+                S3_ACCESS_KEY_ID=self.seaweed.access_key_id,
+                S3_SECRET_ACCESS_KEY=self.seaweed.secret_access_key,
+            )
+            self.say(f"S3 (SeaweedFS) {self.seaweed.endpoint_url} (data in {self.seaweed.data_dir})")
+        else:
+            self.say("S3          using S3_ENDPOINT_URL")
+
+    def prepare(self) -> None:
+        """Buckets, migrations and seed, with the same settings the children will get."""
+        from onething.core.migrate import upgrade
+        from onething.core.settings import S3Settings
+        from onething.core.storage import ObjectStorage
+        from onething.seed import run_seed
+
+        saved = dict(os.environ)
+        os.environ.update(self.env)
+        try:
+            created = ObjectStorage(S3Settings.from_env()).ensure_buckets_sync()
+            if created:
+                self.say(f"created buckets {', '.join(created)}")
+            upgrade(self.env["DATABASE_URL"])
+            self.say("migrations at head")
+            for line in asyncio.run(run_seed()):
+                self.say(line)
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+
+    def start_app(self) -> None:
+        self.env.setdefault("PORT", str(self.api_port))
+        self.env["PORT"] = str(self.api_port)
+        api = spawn(
+            "api",
+            [
+                sys.executable, "-m", "granian",
+                "--interface", "asgi",
+                "--factory",
+                "--host", "127.0.0.1",
+                "--port", str(self.api_port),
+                "--workers", "1",
+                "--no-ws",
+                "onething.core.app:create_app",
+            ],
+            log_path=None,
+            env=self.env,
+            cwd=REPO_ROOT,
+        )
+        self.children.append(api)
+        worker = spawn(
+            "worker", [sys.executable, "-m", "onething", "worker"], log_path=None, env=self.env
+        )
+        self.children.append(worker)
+        wait_until(self._api_ready, "the API to report ready", 60, api)
+
+    def _api_ready(self) -> bool:
+        url = f"http://127.0.0.1:{self.api_port}/readyz"
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 — loopback URL
+            return bool(response.status == 200)
+
+    def stop(self) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
+        for child in reversed(self.children):
+            child.stop(timeout=20)
+        if self.seaweed is not None:
+            self.seaweed.stop()
+        if self.postgres is not None:
+            self.postgres.stop()
+        self.say("stopped")
+
+    def wait(self, stop_event: threading.Event) -> int:
+        """Block until a signal arrives or a child dies; the exit status says which."""
+        watched = list(self.children)
+        if self.postgres and self.postgres.child:
+            watched.append(self.postgres.child)
+        if self.seaweed and self.seaweed.child:
+            watched.append(self.seaweed.child)
+        while not stop_event.wait(0.5):
+            for child in watched:
+                if not child.alive():
+                    self.say(f"{child.name} exited with {child.process.returncode}; stopping")
+                    return 1
+        return 0
+
+
+def _ensure_database(admin_url: str, name: str) -> None:
+    import asyncpg
+
+    async def create() -> None:
+        connection = await asyncpg.connect(admin_url)
+        try:
+            exists = await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
+            if not exists:
+                await connection.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await connection.close()
+
+    asyncio.run(create())
+
+
+def run_devstack(var_dir: Path, api_port: int) -> int:
+    stop_event = threading.Event()
+    stack = Devstack(var_dir=var_dir, api_port=api_port)
+
+    def on_signal(signum: int, _frame: object) -> None:
+        stack.say(f"received {signal.Signals(signum).name}, stopping")
+        stop_event.set()
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        stack.start_backing_services()
+        stack.prepare()
+        stack.start_app()
+        base = f"http://127.0.0.1:{api_port}"
+        stack.say("OneThing is up:")
+        stack.say(f"  PWA       {base}/")
+        stack.say(f"  API       {base}/api/v1   (OpenAPI: {base}/api/schema/openapi.json)")
+        stack.say(f"  health    {base}/healthz  {base}/readyz  {base}/metrics")
+        stack.say("Press Ctrl-C to stop.")
+        return stack.wait(stop_event)
+    except Exception as exc:  # noqa: BLE001 — report, then clean up every child
+        stack.say(f"failed: {exc}")
+        return 1
+    finally:
+        stack.stop()

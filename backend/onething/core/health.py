@@ -1,0 +1,78 @@
+"""Liveness and readiness probes."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Literal
+
+import msgspec
+from litestar import Controller, Response, get
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.datastructures import State
+from sqlalchemy import text
+
+from onething.core.storage import ObjectStorage
+
+CHECK_TIMEOUT_SECONDS = 3.0
+
+
+class Check(msgspec.Struct, kw_only=True, omit_defaults=True):
+    status: Literal["ok", "fail"]
+    reason: str | None = None
+
+
+class Health(msgspec.Struct, kw_only=True):
+    status: Literal["ok", "fail"]
+
+
+class Readiness(msgspec.Struct, kw_only=True):
+    status: Literal["ok", "fail"]
+    checks: dict[str, Check]
+
+
+async def _check(name: str, probe: asyncio.Future[object] | object) -> tuple[str, Check]:
+    try:
+        await asyncio.wait_for(probe, CHECK_TIMEOUT_SECONDS)  # type: ignore[arg-type]
+    except TimeoutError:
+        return name, Check(status="fail", reason=f"no answer within {CHECK_TIMEOUT_SECONDS:g}s")
+    except Exception as exc:  # noqa: BLE001 — any failure is a reason to report, not to raise
+        return name, Check(status="fail", reason=f"{type(exc).__name__}: {exc}"[:300])
+    return name, Check(status="ok")
+
+
+async def _database_ok(state: State) -> None:
+    async with state.engine.connect() as connection:
+        await connection.execute(text("SELECT 1"))
+
+
+async def _storage_ok(state: State) -> None:
+    storage: ObjectStorage = state.storage
+    await storage.check()
+
+
+class HealthController(Controller):
+    tags = ["operations"]
+    include_in_schema = True
+
+    @get("/healthz", operation_id="getLiveness", summary="Liveness probe", sync_to_thread=False)
+    def liveness(self) -> Health:
+        """Answers 200 while the process can serve requests; checks no dependency."""
+        return Health(status="ok")
+
+    @get(
+        "/readyz",
+        operation_id="getReadiness",
+        summary="Readiness probe",
+        responses={503: ResponseSpec(data_container=Readiness, description="A dependency is down")},
+    )
+    async def readiness(self, state: State) -> Response[Readiness]:
+        """Checks PostgreSQL and every S3 bucket; 503 with the reasons when one fails."""
+        results = await asyncio.gather(
+            _check("database", _database_ok(state)), _check("storage", _storage_ok(state))
+        )
+        checks = dict(results)
+        ok = all(c.status == "ok" for c in checks.values())
+        return Response(
+            Readiness(status="ok" if ok else "fail", checks=checks),
+            status_code=200 if ok else 503,
+        )

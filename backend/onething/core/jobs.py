@@ -1,0 +1,179 @@
+"""Job queue wiring on pgqueuer: transactional enqueue, the worker loop, retries and dead letters."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING, Final
+
+import asyncpg
+import msgspec
+import structlog
+from pgqueuer import DatabaseRetryEntrypointExecutor, Job, QueueManager, Queries
+from pgqueuer.executors import EntrypointExecutorParameters
+
+from onething.core.db import create_engine, create_sessionmaker
+from onething.core.models import QueuePing
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+    from onething.core.settings import Settings
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class JobContext:
+    """What a job handler may use: the database and the settings (never the request)."""
+
+    settings: Settings
+    sessionmaker: async_sessionmaker[AsyncSession]
+
+
+JobHandler = Callable[[JobContext, bytes], Awaitable[None]]
+_HANDLERS: dict[str, JobHandler] = {}
+
+
+def job(entrypoint: str) -> Callable[[JobHandler], JobHandler]:
+    """Register a handler. Handlers must be idempotent: a crashed worker's job runs again."""
+
+    def register(handler: JobHandler) -> JobHandler:
+        if entrypoint in _HANDLERS:
+            msg = f"job {entrypoint!r} registered twice"
+            raise RuntimeError(msg)
+        _HANDLERS[entrypoint] = handler
+        return handler
+
+    return register
+
+
+def registered_jobs() -> dict[str, JobHandler]:
+    return dict(_HANDLERS)
+
+
+async def _queries_for(session: AsyncSession) -> Queries:
+    # The session's own asyncpg connection: the job commits or rolls back with the business write.
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    driver_connection = raw.driver_connection
+    if not isinstance(driver_connection, asyncpg.Connection):
+        msg = "the job queue needs the asyncpg driver"
+        raise TypeError(msg)
+    return Queries.from_asyncpg_connection(driver_connection)
+
+
+async def enqueue(
+    session: AsyncSession,
+    entrypoint: str,
+    payload: msgspec.Struct | bytes,
+    *,
+    dedupe_key: str | None = None,
+    delay: timedelta | None = None,
+) -> int:
+    """Add a job inside the session's current transaction; returns the job id."""
+    if entrypoint not in _HANDLERS:
+        msg = f"unknown job {entrypoint!r}"
+        raise LookupError(msg)
+    body = payload if isinstance(payload, bytes) else msgspec.json.encode(payload)
+    queries = await _queries_for(session)
+    ids = await queries.enqueue(entrypoint, body, execute_after=delay, dedupe_key=dedupe_key)
+    return int(ids[0])
+
+
+async def failed_jobs(session: AsyncSession, limit: int = 100) -> list[Job]:
+    """Dead letters: jobs that failed their last attempt and are held for an operator."""
+    queries = await _queries_for(session)
+    jobs: list[Job] = await queries.list_failed_jobs(limit=limit)
+    return jobs
+
+
+async def replay_failed_jobs(session: AsyncSession, job_ids: list[int]) -> None:
+    """Put held jobs back in the queue with a fresh attempt budget."""
+    queries = await _queries_for(session)
+    await queries.requeue_jobs(job_ids)
+
+
+# --- the trivial job that proves the wiring -------------------------------------------------
+
+
+class PingPayload(msgspec.Struct, frozen=True):
+    ping_id: uuid.UUID
+    requested_by: str
+
+
+PING: Final = "core.ping"
+
+
+@job(PING)
+async def record_ping(ctx: JobContext, payload: bytes) -> None:
+    ping = msgspec.json.decode(payload, type=PingPayload)
+    async with ctx.sessionmaker() as session, session.begin():
+        # Idempotent: a retried ping must not fail on its own earlier row.
+        if await session.get(QueuePing, ping.ping_id) is None:
+            session.add(
+                QueuePing(id=ping.ping_id, requested_by=ping.requested_by, worker_pid=os.getpid())
+            )
+
+
+# --- the worker ---------------------------------------------------------------------------------
+
+
+def _executor_factory(
+    max_attempts: int,
+) -> Callable[[EntrypointExecutorParameters], DatabaseRetryEntrypointExecutor]:
+    def build(parameters: EntrypointExecutorParameters) -> DatabaseRetryEntrypointExecutor:
+        return DatabaseRetryEntrypointExecutor(
+            parameters=parameters,
+            max_attempts=max_attempts,
+            initial_delay=timedelta(seconds=1),
+            max_delay=timedelta(minutes=5),
+        )
+
+    return build
+
+
+def build_queue_manager(
+    connection: asyncpg.Connection, context: JobContext
+) -> QueueManager:
+    manager = QueueManager(Queries.from_asyncpg_connection(connection))
+    factory = _executor_factory(context.settings.worker.max_attempts)
+    for name, handler in _HANDLERS.items():
+
+        async def run(job: Job, handler: JobHandler = handler) -> None:
+            await handler(context, job.payload or b"")
+
+        # "hold" keeps the terminally failed job as a dead letter an operator can replay.
+        manager.entrypoint(name, executor_factory=factory, on_failure="hold")(run)
+    return manager
+
+
+async def run_worker(settings: Settings, *, drain: bool = False) -> None:
+    """Process jobs until SIGTERM/SIGINT (or, with drain, until the queue is empty)."""
+    import onething.jobs_registry  # noqa: F401  (imports every domain's jobs)
+
+    engine = create_engine(settings.database)
+    context = JobContext(settings=settings, sessionmaker=create_sessionmaker(engine))
+    connection = await asyncpg.connect(settings.database.asyncpg_dsn)
+    manager = build_queue_manager(connection, context)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, manager.shutdown.set)
+    log.info("worker_started", jobs=sorted(_HANDLERS), pid=os.getpid())
+    try:
+        from pgqueuer.types import QueueExecutionMode
+
+        await manager.run(
+            mode=QueueExecutionMode.drain if drain else QueueExecutionMode.continuous,
+            dequeue_timeout=timedelta(seconds=settings.worker.poll_interval_seconds),
+            max_concurrent_tasks=max(settings.worker.concurrency, 20),
+        )
+    finally:
+        await connection.close()
+        await engine.dispose()
+        log.info("worker_stopped", pid=os.getpid())

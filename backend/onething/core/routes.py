@@ -1,0 +1,16 @@
+"""The public API's route handlers, collected from every domain package (versioned under /api/v1)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from litestar.types import ControllerRouterHandler
+
+API_PREFIX = "/api/v1"
+
+
+def api_route_handlers() -> list[ControllerRouterHandler]:
+    """Each domain adds its controllers here as it gains an HTTP surface."""
+    handlers: list[ControllerRouterHandler] = []
+    return handlers

@@ -1,0 +1,172 @@
+"""Environment-driven settings, one small frozen dataclass per concern."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+
+
+def _env(name: str, default: str) -> str:
+    value = os.environ.get(name, "").strip()
+    return value or default
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        msg = f"{name} must be an integer, got {raw!r}"
+        raise ValueError(msg) from exc
+
+
+def _env_bool(name: str, *, default: bool) -> bool:
+    raw = os.environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    return raw in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True, slots=True)
+class AppSettings:
+    """How the HTTP app presents itself."""
+
+    environment: str = "development"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str = "http://127.0.0.1:8000"
+    pwa_dir: Path = REPO_ROOT / "pwa" / "dist"
+    catalog_dir: Path = REPO_ROOT / "catalog"
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    @property
+    def is_dev(self) -> bool:
+        return self.environment in {"development", "test"}
+
+    @classmethod
+    def from_env(cls) -> AppSettings:
+        port = _env_int("PORT", 8000)
+        host = _env("HOST", "127.0.0.1")
+        return cls(
+            environment=_env("ONETHING_ENV", "development"),
+            host=host,
+            port=port,
+            public_url=_env("PUBLIC_URL", f"http://{host}:{port}").rstrip("/"),
+            pwa_dir=Path(_env("PWA_DIR", str(REPO_ROOT / "pwa" / "dist"))),
+            catalog_dir=Path(_env("CATALOG_DIR", str(REPO_ROOT / "catalog"))),
+            log_level=_env("LOG_LEVEL", "INFO").upper(),
+            log_json=_env_bool("LOG_JSON", default=True),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseSettings:
+    """PostgreSQL connection; `url` uses the plain postgresql:// scheme."""
+
+    url: str = ""
+    pool_size: int = 10
+    max_overflow: int = 10
+    echo: bool = False
+
+    @property
+    def async_url(self) -> str:
+        """The URL SQLAlchemy needs for asyncpg."""
+        for prefix in ("postgresql+asyncpg://", "postgresql://", "postgres://"):
+            if self.url.startswith(prefix):
+                return "postgresql+asyncpg://" + self.url[len(prefix) :]
+        return self.url
+
+    @property
+    def asyncpg_dsn(self) -> str:
+        """The URL asyncpg accepts directly (no SQLAlchemy driver suffix)."""
+        return self.async_url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+    @classmethod
+    def from_env(cls) -> DatabaseSettings:
+        return cls(
+            url=_env("DATABASE_URL", ""),
+            pool_size=_env_int("DATABASE_POOL_SIZE", 10),
+            max_overflow=_env_int("DATABASE_MAX_OVERFLOW", 10),
+            echo=_env_bool("DATABASE_ECHO", default=False),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class S3Settings:
+    """Object storage; bucket names are `<prefix>-<purpose>`."""
+
+    endpoint_url: str = ""
+    access_key_id: str = ""
+    secret_access_key: str = ""
+    region: str = "us-east-1"
+    bucket_prefix: str = "onething"
+    force_path_style: bool = True
+
+    @property
+    def materials_bucket(self) -> str:
+        return f"{self.bucket_prefix}-materials"
+
+    @property
+    def licenses_bucket(self) -> str:
+        return f"{self.bucket_prefix}-licenses"
+
+    @property
+    def exports_bucket(self) -> str:
+        return f"{self.bucket_prefix}-exports"
+
+    @property
+    def buckets(self) -> tuple[str, ...]:
+        return (self.materials_bucket, self.licenses_bucket, self.exports_bucket)
+
+    @classmethod
+    def from_env(cls) -> S3Settings:
+        return cls(
+            endpoint_url=_env("S3_ENDPOINT_URL", ""),
+            access_key_id=_env("S3_ACCESS_KEY_ID", _env("AWS_ACCESS_KEY_ID", "")),
+            secret_access_key=_env("S3_SECRET_ACCESS_KEY", _env("AWS_SECRET_ACCESS_KEY", "")),
+            region=_env("S3_REGION", "us-east-1"),
+            bucket_prefix=_env("S3_BUCKET_PREFIX", "onething"),
+            force_path_style=_env_bool("S3_FORCE_PATH_STYLE", default=True),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerSettings:
+    """Background job processing."""
+
+    concurrency: int = 8
+    max_attempts: int = 5
+    poll_interval_seconds: float = 2.0
+
+    @classmethod
+    def from_env(cls) -> WorkerSettings:
+        return cls(
+            concurrency=_env_int("WORKER_CONCURRENCY", 8),
+            max_attempts=_env_int("JOB_MAX_ATTEMPTS", 5),
+            poll_interval_seconds=float(_env("WORKER_POLL_INTERVAL", "2.0")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the process needs, read once from the environment."""
+
+    app: AppSettings = field(default_factory=AppSettings)
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    s3: S3Settings = field(default_factory=S3Settings)
+    worker: WorkerSettings = field(default_factory=WorkerSettings)
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        return cls(
+            app=AppSettings.from_env(),
+            database=DatabaseSettings.from_env(),
+            s3=S3Settings.from_env(),
+            worker=WorkerSettings.from_env(),
+        )

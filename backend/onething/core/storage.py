@@ -1,0 +1,94 @@
+"""S3 object storage: one boto3 client per process, every blocking call run off the event loop."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING, TypeVar
+
+import anyio.to_thread
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from mypy_boto3_s3 import S3Client
+
+    from onething.core.settings import S3Settings
+
+T = TypeVar("T")
+
+
+def create_s3_client(settings: S3Settings) -> S3Client:
+    config = Config(
+        signature_version="s3v4",
+        s3={"addressing_style": "path" if settings.force_path_style else "auto"},
+        retries={"max_attempts": 3, "mode": "standard"},
+        connect_timeout=3,
+        read_timeout=10,
+    )
+    return boto3.client(
+        "s3",
+        endpoint_url=settings.endpoint_url or None,
+        aws_access_key_id=settings.access_key_id or None,
+        aws_secret_access_key=settings.secret_access_key or None,
+        region_name=settings.region,
+        config=config,
+    )
+
+
+class ObjectStorage:
+    """The platform's buckets; methods are async and never block the loop."""
+
+    def __init__(self, settings: S3Settings, client: S3Client | None = None) -> None:
+        self.settings = settings
+        self.client = client or create_s3_client(settings)
+
+    async def _run(self, func: Callable[[], T]) -> T:
+        return await anyio.to_thread.run_sync(func)
+
+    def ensure_buckets_sync(self) -> list[str]:
+        """Create missing buckets (versioned where the backend supports it); return those created."""
+        created = []
+        for bucket in self.settings.buckets:
+            try:
+                self.client.head_bucket(Bucket=bucket)
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") not in {"404", "NoSuchBucket"}:
+                    raise
+                self.client.create_bucket(Bucket=bucket)
+                created.append(bucket)
+            self._enable_versioning(bucket)
+        return created
+
+    def _enable_versioning(self, bucket: str) -> None:
+        try:
+            self.client.put_bucket_versioning(
+                Bucket=bucket, VersioningConfiguration={"Status": "Enabled"}
+            )
+        except ClientError as exc:
+            # Some S3 implementations lack versioning; objects stay immutable by key anyway.
+            if exc.response.get("Error", {}).get("Code") != "NotImplemented":
+                raise
+
+    async def ensure_buckets(self) -> list[str]:
+        return await self._run(self.ensure_buckets_sync)
+
+    async def check(self) -> None:
+        """Raise unless every bucket is reachable with our credentials."""
+        for bucket in self.settings.buckets:
+            await self._run(partial(self.client.head_bucket, Bucket=bucket))
+
+    async def put_bytes(self, bucket: str, key: str, data: bytes, content_type: str) -> None:
+        await self._run(
+            partial(self.client.put_object, Bucket=bucket, Key=key, Body=data, ContentType=content_type)
+        )
+
+    async def get_bytes(self, bucket: str, key: str) -> bytes:
+        response = await self._run(partial(self.client.get_object, Bucket=bucket, Key=key))
+        body = response["Body"]
+        try:
+            return await self._run(body.read)
+        finally:
+            body.close()

@@ -1,0 +1,3 @@
+"""Imports every module that registers jobs, so the worker knows all entrypoints."""
+
+import onething.core.jobs  # noqa: F401
