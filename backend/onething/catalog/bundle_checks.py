@@ -1,0 +1,257 @@
+"""Bundle rules: members exist, dependencies form a DAG, situations refer to real things,
+services agree on shared elements, and produced facts flow downstream instead of being asked."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from onething.catalog.checks import Entry, Index, check_constraints, duplicates_in, element_base
+from onething.catalog.constraints import ConstraintConflict, Effective, intersect
+from onething.catalog.model import Bundle, FormField, Service, Situation
+from onething.catalog.sources import CatalogError
+
+
+def check_bundles(bundles: list[Entry[Bundle]], index: Index) -> list[CatalogError]:
+    errors: list[CatalogError] = []
+    for entry in bundles:
+        found = _check_members(entry, index)
+        if not found:
+            found = _find_cycles(entry)
+        if not found:
+            found = _check_situations(entry, index)
+        if not found:
+            # Deeper rules need every reference resolved and an acyclic graph.
+            found = _check_conflicts(entry, index) + _check_produced(entry, index)
+        errors += found
+    return errors
+
+
+def _check_members(entry: Entry[Bundle], index: Index) -> list[CatalogError]:
+    bundle = entry.value
+    members = [s.service for s in bundle.services]
+    errors = duplicates_in(entry, members, ("services",), "service")
+    for i, member in enumerate(bundle.services):
+        if member.service not in index.services:
+            message = f"unknown service `{member.service}`"
+            errors.append(entry.error("unknown_service", message, "services", i, "service"))
+        for j, dependency in enumerate(member.after):
+            if dependency not in members:
+                message = f"`{dependency}` in `after` is not a service of bundle `{bundle.id}`"
+                errors.append(entry.error("unknown_service", message, "services", i, "after", j))
+    return errors
+
+
+def _find_cycles(entry: Entry[Bundle]) -> list[CatalogError]:
+    """Depth-first search; each cycle is reported once, at the edge that closes it."""
+    bundle = entry.value
+    position = {member.service: i for i, member in enumerate(bundle.services)}
+    after = {member.service: member.after for member in bundle.services}
+    state: dict[str, str] = {}
+    seen_cycles: set[frozenset[str]] = set()
+    errors: list[CatalogError] = []
+
+    def visit(node: str, stack: list[str]) -> None:
+        state[node] = "open"
+        stack.append(node)
+        for j, dependency in enumerate(after[node]):
+            if state.get(dependency) == "open":
+                cycle = [*stack[stack.index(dependency) :], dependency]
+                if frozenset(cycle) not in seen_cycles:
+                    seen_cycles.add(frozenset(cycle))
+                    message = "dependency cycle: " + " → ".join(cycle)
+                    errors.append(
+                        entry.error(
+                            "dependency_cycle", message, "services", position[node], "after", j
+                        )
+                    )
+            elif dependency not in state:
+                visit(dependency, stack)
+        stack.pop()
+        state[node] = "done"
+
+    for member in bundle.services:
+        if member.service not in state:
+            visit(member.service, [])
+    return errors
+
+
+def _check_situations(entry: Entry[Bundle], index: Index) -> list[CatalogError]:
+    bundle = entry.value
+    errors = duplicates_in(entry, (s.id for s in bundle.situations), ("situations",), "situation")
+    services = [index.services[m.service].value for m in bundle.services]
+    asked = {f.element for service in services for f in service.form}
+    needed = {m.material for service in services for m in service.materials}
+    members = {m.service for m in bundle.services}
+    for i, situation in enumerate(bundle.situations):
+        here = ("situations", i)
+        values = [o.value for o in situation.options]
+        errors += duplicates_in(entry, values, (*here, "options"), "option value")
+        if situation.default not in values:
+            message = f"default `{situation.default}` is not one of the options {values}"
+            errors.append(entry.error("unknown_option", message, *here, "default"))
+        for j, option in enumerate(situation.options):
+            at = (*here, "options", j)
+            for k, service_id in enumerate(option.exclude_services):
+                if service_id not in members:
+                    message = f"`{service_id}` is not a service of bundle `{bundle.id}`"
+                    errors.append(
+                        entry.error("unknown_service", message, *at, "exclude_services", k)
+                    )
+            for key in ("exclude_elements", "require_elements"):
+                for k, element_id in enumerate(getattr(option, key)):
+                    if element_id not in asked:
+                        errors.append(_not_asked(entry, element_id, bundle.id, (*at, key, k)))
+            for k, material_id in enumerate(option.exclude_materials):
+                if material_id not in needed:
+                    message = f"no service of bundle `{bundle.id}` needs material `{material_id}`"
+                    errors.append(
+                        entry.error("unknown_material", message, *at, "exclude_materials", k)
+                    )
+            for k, rule in enumerate(option.constrain):
+                if rule.element not in asked:
+                    errors.append(_not_asked(entry, rule.element, bundle.id, (*at, "constrain", k)))
+                    continue
+                element = index.elements[rule.element].value
+                path = (*at, "constrain", k, "constraints")
+                errors += check_constraints(entry, element, rule.constraints, path, index)
+    return errors
+
+
+def _not_asked(
+    entry: Entry[Bundle], element_id: str, bundle_id: str, path: tuple[str | int, ...]
+) -> CatalogError:
+    message = f"unknown element `{element_id}`: no service of bundle `{bundle_id}` asks for it"
+    return entry.error("unknown_element", message, *path)
+
+
+def _form_refs(
+    entry: Entry[Bundle], index: Index
+) -> Iterator[tuple[Entry[Service], int, FormField]]:
+    for member in entry.value.services:
+        service = index.services[member.service]
+        for i, form_field in enumerate(service.value.form):
+            yield service, i, form_field
+
+
+def _check_conflicts(entry: Entry[Bundle], index: Index) -> list[CatalogError]:
+    """All services of the bundle together (any subset is then fine), plus each situation."""
+    bundle = entry.value
+    errors: list[CatalogError] = []
+    by_element: dict[str, list[tuple[Entry[Service], int, FormField]]] = {}
+    for service, i, form_field in _form_refs(entry, index):
+        by_element.setdefault(form_field.element, []).append((service, i, form_field))
+    totals: dict[str, Effective] = {}
+    for element_id, refs in by_element.items():
+        base = element_base(index.elements[element_id].value)
+        if base is None:
+            continue
+        total = base
+        for n, (service, i, form_field) in enumerate(refs):
+            try:
+                total = intersect(total, form_field.constraints)
+            except ConstraintConflict as exc:
+                other = _first_clash(base, refs[:n], form_field)
+                message = (
+                    f"constraint conflict on `{element_id}` in bundle `{bundle.id}`: "
+                    f"`{service.value.id}` and {other} disagree ({exc})"
+                )
+                errors.append(
+                    service.error("constraint_conflict", message, "form", i, "constraints")
+                )
+                break
+        totals[element_id] = total
+    for i, situation in enumerate(bundle.situations):
+        errors += _situation_conflicts(entry, i, situation, totals)
+    return errors
+
+
+def _first_clash(
+    base: Effective, earlier: list[tuple[Entry[Service], int, FormField]], form_field: FormField
+) -> str:
+    for service, _, other in earlier:
+        try:
+            intersect(intersect(base, other.constraints), form_field.constraints)
+        except ConstraintConflict:
+            return f"`{service.value.id}` ({service.where('form')})"
+    return "the element's own constraints"
+
+
+def _situation_conflicts(
+    entry: Entry[Bundle], i: int, situation: Situation, totals: dict[str, Effective]
+) -> list[CatalogError]:
+    errors = []
+    for j, option in enumerate(situation.options):
+        for k, rule in enumerate(option.constrain):
+            total = totals.get(rule.element)
+            if total is None:
+                continue
+            try:
+                intersect(total, rule.constraints)
+            except ConstraintConflict as exc:
+                message = (
+                    f"constraint conflict on `{rule.element}`: answer `{option.value}` to "
+                    f"`{situation.id}` leaves no valid value ({exc})"
+                )
+                path = ("situations", i, "options", j, "constrain", k)
+                errors.append(entry.error("constraint_conflict", message, *path))
+    return errors
+
+
+def _ancestors(bundle: Bundle) -> dict[str, set[str]]:
+    after = {member.service: member.after for member in bundle.services}
+    memo: dict[str, set[str]] = {}
+
+    def collect(node: str) -> set[str]:
+        if node not in memo:
+            found: set[str] = set()
+            for dependency in after[node]:
+                found |= {dependency, *collect(dependency)}
+            memo[node] = found
+        return memo[node]
+
+    return {member.service: collect(member.service) for member in bundle.services}
+
+
+def _check_produced(entry: Entry[Bundle], index: Index) -> list[CatalogError]:
+    """A fact or e-license produced inside the bundle must reach its users through `after`."""
+    bundle = entry.value
+    errors: list[CatalogError] = []
+    position = {member.service: i for i, member in enumerate(bundle.services)}
+    element_producer: dict[str, str] = {}
+    license_producer: dict[str, str] = {}
+    for member in bundle.services:
+        produces = index.services[member.service].value.produces
+        for element_id in produces.elements:
+            if element_id in element_producer:
+                message = (
+                    f"`{element_id}` is produced by both `{element_producer[element_id]}` and "
+                    f"`{member.service}` in bundle `{bundle.id}`"
+                )
+                errors.append(
+                    entry.error("produced_twice", message, "services", position[member.service])
+                )
+            element_producer.setdefault(element_id, member.service)
+        if produces.license is not None:
+            license_producer.setdefault(produces.license, member.service)
+    ancestors = _ancestors(bundle)
+    for member in bundle.services:
+        service = index.services[member.service].value
+        needs = [(f.element, f"asks for `{f.element}`", element_producer) for f in service.form]
+        needs.extend(
+            (license_id, f"needs material `{ref.material}`", license_producer)
+            for ref in service.materials
+            for license_id in index.materials[ref.material].value.replaced_by
+        )
+        for key, what, producers in needs:
+            producer = producers.get(key)
+            if producer is None or producer == member.service:
+                continue
+            if producer not in ancestors[member.service]:
+                message = (
+                    f"`{member.service}` {what}, which `{producer}` produces in bundle "
+                    f"`{bundle.id}`, but it does not come after `{producer}`: add `{producer}` "
+                    "to its `after` so the produced value is passed on instead of asked"
+                )
+                path = ("services", position[member.service])
+                errors.append(entry.error("produced_not_upstream", message, *path))
+    return errors
