@@ -64,15 +64,21 @@ def services() -> Iterator[Services]:
         admin_url = os.environ.get("DATABASE_URL", "")
         if not admin_url:
             postgres = EmbeddedPostgres(
-                var_dir / "pg", free_port(), secrets.token_urlsafe(16),
-                log_path=var_dir / "postgres.log", durable=False,
+                var_dir / "pg",
+                free_port(),
+                secrets.token_urlsafe(16),
+                log_path=var_dir / "postgres.log",
+                durable=False,
             )
             admin_url = postgres.start()
         s3 = S3Settings.from_env()
         if not s3.endpoint_url:
             seaweed = EmbeddedSeaweed(
-                var_dir / "s3", "OTTEST" + run_id.upper(), secrets.token_urlsafe(24),
-                ports=SeaweedPorts.pick(), log_path=var_dir / "seaweedfs.log",
+                var_dir / "s3",
+                "OTTEST" + run_id.upper(),
+                secrets.token_urlsafe(24),
+                ports=SeaweedPorts.pick(),
+                log_path=var_dir / "seaweedfs.log",
             )
             seaweed.start()
             s3 = S3Settings(

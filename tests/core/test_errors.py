@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 import msgspec
 import pytest
 from litestar import Litestar, get, post
+from litestar.params import JSONBody
 from litestar.testing import AsyncTestClient
 
 from onething.core.app import create_app
@@ -20,7 +21,7 @@ class Registration(msgspec.Struct):
 
 
 @post("/api/v1/test-echo", sync_to_thread=False)
-def echo(data: Registration) -> Registration:
+def echo(data: JSONBody[Registration]) -> Registration:
     return data
 
 
@@ -67,7 +68,9 @@ async def test_unknown_path_is_a_problem_document_in_chinese_by_default(
     assert body["request_id"] == response.headers["x-request-id"]
 
 
-async def test_problem_title_follows_accept_language(error_client: AsyncTestClient[Litestar]) -> None:
+async def test_problem_title_follows_accept_language(
+    error_client: AsyncTestClient[Litestar],
+) -> None:
     response = await error_client.get(
         "/api/v1/does-not-exist", headers={"Accept-Language": "en-GB,en;q=0.9,zh;q=0.5"}
     )
@@ -122,7 +125,9 @@ async def test_missing_field_is_named_in_the_error(error_client: AsyncTestClient
     }
 
 
-async def test_domain_errors_keep_their_field_and_code(error_client: AsyncTestClient[Litestar]) -> None:
+async def test_domain_errors_keep_their_field_and_code(
+    error_client: AsyncTestClient[Litestar],
+) -> None:
     response = await error_client.get("/api/v1/test-domain-error")
     assert response.status_code == 422
     [error] = response.json()["errors"]

@@ -12,7 +12,9 @@ from onething.core.embedded import free_port
 from onething.core.settings import DatabaseSettings, Settings
 
 
-async def test_liveness_answers_without_touching_dependencies(client: AsyncTestClient[Litestar]) -> None:
+async def test_liveness_answers_without_touching_dependencies(
+    client: AsyncTestClient[Litestar],
+) -> None:
     response = await client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
@@ -27,7 +29,9 @@ async def test_readiness_reports_database_and_storage_ok(client: AsyncTestClient
     }
 
 
-async def test_readiness_is_503_with_a_reason_when_s3_rejects_our_signature(settings: Settings) -> None:
+async def test_readiness_is_503_with_a_reason_when_s3_rejects_our_signature(
+    settings: Settings,
+) -> None:
     broken = replace(settings, s3=replace(settings.s3, secret_access_key="not-the-secret"))
     async with AsyncTestClient(app=create_app(broken)) as client:
         response = await client.get("/readyz")
@@ -35,10 +39,15 @@ async def test_readiness_is_503_with_a_reason_when_s3_rejects_our_signature(sett
     body = response.json()
     assert body["checks"]["database"] == {"status": "ok"}
     assert body["checks"]["storage"]["status"] == "fail"
-    assert "403" in body["checks"]["storage"]["reason"] or "Forbidden" in body["checks"]["storage"]["reason"]
+    assert (
+        "403" in body["checks"]["storage"]["reason"]
+        or "Forbidden" in body["checks"]["storage"]["reason"]
+    )
 
 
-async def test_readiness_is_503_with_a_reason_when_postgres_is_unreachable(settings: Settings) -> None:
+async def test_readiness_is_503_with_a_reason_when_postgres_is_unreachable(
+    settings: Settings,
+) -> None:
     dead = f"postgresql://nobody:x@127.0.0.1:{free_port()}/none"
     broken = replace(settings, database=DatabaseSettings(url=dead))
     async with AsyncTestClient(app=create_app(broken)) as client:

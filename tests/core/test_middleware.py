@@ -23,7 +23,9 @@ async def test_a_well_formed_incoming_request_id_is_kept(client: AsyncTestClient
     assert response.headers["x-request-id"] == "hall-07.req-12345"
 
 
-async def test_a_malformed_incoming_request_id_is_replaced(client: AsyncTestClient[Litestar]) -> None:
+async def test_a_malformed_incoming_request_id_is_replaced(
+    client: AsyncTestClient[Litestar],
+) -> None:
     response = await client.get("/healthz", headers={"X-Request-ID": "bad id <script>"})
     assert response.headers["x-request-id"] != "bad id <script>"
     assert len(response.headers["x-request-id"]) == 32
@@ -54,9 +56,7 @@ async def test_api_and_probe_responses_are_never_stored(client: AsyncTestClient[
 
 
 async def test_large_responses_are_gzip_compressed(client: AsyncTestClient[Litestar]) -> None:
-    response = await client.get(
-        "/api/schema/openapi.json", headers={"Accept-Encoding": "gzip"}
-    )
+    response = await client.get("/api/schema/openapi.json", headers={"Accept-Encoding": "gzip"})
     assert response.status_code == 200
     assert response.headers["content-encoding"] == "gzip"
     assert response.json()["openapi"].startswith("3.1")

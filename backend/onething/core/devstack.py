@@ -1,4 +1,4 @@
-"""`make run`: embedded PostgreSQL and SeaweedFS (unless configured), migrations, seed, API, worker."""
+"""`make run`: embedded PostgreSQL and S3 unless configured, migrations, seed, API, worker."""
 
 from __future__ import annotations
 
@@ -56,7 +56,9 @@ class Devstack:
             self.postgres.start()
             _ensure_database(self.postgres.url(), "onething")
             self.env["DATABASE_URL"] = self.postgres.url("onething")
-            self.say(f"PostgreSQL  127.0.0.1:{self.postgres.port} (data in {self.postgres.data_dir})")
+            self.say(
+                f"PostgreSQL  127.0.0.1:{self.postgres.port} (data in {self.postgres.data_dir})"
+            )
         else:
             self.say("PostgreSQL  using DATABASE_URL")
         if not self.env.get("S3_ENDPOINT_URL"):
@@ -73,7 +75,9 @@ class Devstack:
                 S3_ACCESS_KEY_ID=self.seaweed.access_key_id,
                 S3_SECRET_ACCESS_KEY=self.seaweed.secret_access_key,
             )
-            self.say(f"S3 (SeaweedFS) {self.seaweed.endpoint_url} (data in {self.seaweed.data_dir})")
+            self.say(
+                f"S3 (SeaweedFS) {self.seaweed.endpoint_url} (data in {self.seaweed.data_dir})"
+            )
         else:
             self.say("S3          using S3_ENDPOINT_URL")
 
@@ -104,12 +108,18 @@ class Devstack:
         api = spawn(
             "api",
             [
-                sys.executable, "-m", "granian",
-                "--interface", "asgi",
+                sys.executable,
+                "-m",
+                "granian",
+                "--interface",
+                "asgi",
                 "--factory",
-                "--host", "127.0.0.1",
-                "--port", str(self.api_port),
-                "--workers", "1",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.api_port),
+                "--workers",
+                "1",
                 "--no-ws",
                 "onething.core.app:create_app",
             ],
@@ -126,7 +136,7 @@ class Devstack:
 
     def _api_ready(self) -> bool:
         url = f"http://127.0.0.1:{self.api_port}/readyz"
-        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 — loopback URL
+        with urllib.request.urlopen(url, timeout=2) as response:
             return bool(response.status == 200)
 
     def stop(self) -> None:
@@ -192,7 +202,7 @@ def run_devstack(var_dir: Path, api_port: int) -> int:
         stack.say(f"  health    {base}/healthz  {base}/readyz  {base}/metrics")
         stack.say("Press Ctrl-C to stop.")
         return stack.wait(stop_event)
-    except Exception as exc:  # noqa: BLE001 — report, then clean up every child
+    except Exception as exc:
         stack.say(f"failed: {exc}")
         return 1
     finally:

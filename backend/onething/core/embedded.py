@@ -123,7 +123,7 @@ def wait_until(check: object, what: str, timeout: float, child: ChildProcess | N
         try:
             if callable(check) and check():
                 return
-        except Exception:  # noqa: BLE001, S110 — not ready yet; keep polling
+        except Exception:  # noqa: S110 — not ready yet; keep polling
             pass
         time.sleep(0.2)
     msg = f"timed out after {timeout:g}s waiting for {what}"
@@ -215,11 +215,14 @@ class EmbeddedPostgres:
             subprocess.run(  # noqa: S603
                 [
                     str(self.bin_dir / "initdb"),
-                    "-D", str(self.data_dir),
-                    "-U", "onething",
+                    "-D",
+                    str(self.data_dir),
+                    "-U",
+                    "onething",
                     "--auth=scram-sha-256",
                     f"--pwfile={password_file}",
-                    "-E", "UTF8",
+                    "-E",
+                    "UTF8",
                     "--no-locale",
                     "--no-instructions",
                 ],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import msgspec
 import structlog
@@ -37,7 +37,9 @@ class ProblemType:
         return PROBLEM_BASE + self.slug
 
 
-MALFORMED_REQUEST = ProblemType("malformed-request", 400, "请求格式有误", "The request is malformed")
+MALFORMED_REQUEST = ProblemType(
+    "malformed-request", 400, "请求格式有误", "The request is malformed"
+)
 VALIDATION = ProblemType("validation-error", 422, "填写的信息有误", "Some fields are not valid")
 UNAUTHORIZED = ProblemType("unauthorized", 401, "请先登录", "Authentication is required")
 FORBIDDEN = ProblemType("forbidden", 403, "无权进行此操作", "You are not allowed to do this")
@@ -45,11 +47,18 @@ NOT_FOUND = ProblemType("not-found", 404, "未找到该资源", "The resource wa
 METHOD_NOT_ALLOWED = ProblemType(
     "method-not-allowed", 405, "不支持该请求方法", "The method is not allowed here"
 )
-CONFLICT = ProblemType("conflict", 409, "请求与当前状态冲突", "The request conflicts with the state")
-PRECONDITION_FAILED = ProblemType(
-    "precondition-failed", 412, "内容已被更新，请刷新后重试", "The resource changed; reload and retry"
+CONFLICT = ProblemType(
+    "conflict", 409, "请求与当前状态冲突", "The request conflicts with the state"
 )
-PAYLOAD_TOO_LARGE = ProblemType("payload-too-large", 413, "请求内容过大", "The request is too large")
+PRECONDITION_FAILED = ProblemType(
+    "precondition-failed",
+    412,
+    "内容已被更新，请刷新后重试",
+    "The resource changed; reload and retry",
+)
+PAYLOAD_TOO_LARGE = ProblemType(
+    "payload-too-large", 413, "请求内容过大", "The request is too large"
+)
 UNSUPPORTED_MEDIA_TYPE = ProblemType(
     "unsupported-media-type", 415, "不支持的内容类型", "The content type is not supported"
 )
@@ -133,7 +142,7 @@ class ProblemError(Exception):
 
 
 def problem_response(
-    request: Request[object, object, object],
+    request: Request[Any, Any, Any],
     problem: ProblemType,
     *,
     detail: str | None = None,
@@ -202,7 +211,7 @@ def _field_error_from_decode(message: str, key: str | None) -> FieldError:
     )
 
 
-def _handle_problem(request: Request[object, object, object], exc: ProblemError) -> Response[ProblemDetails]:
+def _handle_problem(request: Request[Any, Any, Any], exc: ProblemError) -> Response[ProblemDetails]:
     language = negotiate_language(request.headers.get("accept-language"))
     detail = exc.detail_zh if language == "zh-CN" else exc.detail_en
     return problem_response(
@@ -211,7 +220,7 @@ def _handle_problem(request: Request[object, object, object], exc: ProblemError)
 
 
 def _handle_validation(
-    request: Request[object, object, object], exc: ValidationException
+    request: Request[Any, Any, Any], exc: ValidationException
 ) -> Response[ProblemDetails]:
     extra = exc.extra if isinstance(exc.extra, list) else []
     errors = [
@@ -225,7 +234,7 @@ def _handle_validation(
     return problem_response(request, VALIDATION, errors=errors)
 
 
-def _handle_http(request: Request[object, object, object], exc: HTTPException) -> Response[ProblemDetails]:
+def _handle_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[ProblemDetails]:
     problem = _BY_STATUS.get(exc.status_code)
     if problem is None:
         problem = ProblemType(f"http-{exc.status_code}", exc.status_code, exc.detail, exc.detail)
@@ -233,7 +242,7 @@ def _handle_http(request: Request[object, object, object], exc: HTTPException) -
     return problem_response(request, problem, detail=detail, headers=exc.headers or None)
 
 
-def _handle_unexpected(request: Request[object, object, object], exc: Exception) -> Response[ProblemDetails]:
+def _handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[ProblemDetails]:
     log.exception("unhandled_error", path=request.url.path, error_type=type(exc).__name__)
     return problem_response(request, INTERNAL)
 

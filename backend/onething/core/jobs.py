@@ -1,4 +1,4 @@
-"""Job queue wiring on pgqueuer: transactional enqueue, the worker loop, retries and dead letters."""
+"""Job queue on pgqueuer: transactional enqueue, the worker loop, retries and dead letters."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Final
 import asyncpg
 import msgspec
 import structlog
-from pgqueuer import DatabaseRetryEntrypointExecutor, Job, QueueManager, Queries
+from pgqueuer import DatabaseRetryEntrypointExecutor, Job, JobId, Queries, QueueManager
 from pgqueuer.executors import EntrypointExecutorParameters
+from sqlalchemy import text
 
 from onething.core.db import create_engine, create_sessionmaker
 from onething.core.models import QueuePing
@@ -60,11 +61,17 @@ def registered_jobs() -> dict[str, JobHandler]:
 async def _queries_for(session: AsyncSession) -> Queries:
     # The session's own asyncpg connection: the job commits or rolls back with the business write.
     connection = await session.connection()
+    # SQLAlchemy's asyncpg adapter opens the database transaction lazily, at the first
+    # statement it runs itself; without this the raw enqueue below would autocommit.
+    await connection.execute(text("SELECT 1"))
     raw = await connection.get_raw_connection()
     driver_connection = raw.driver_connection
     if not isinstance(driver_connection, asyncpg.Connection):
         msg = "the job queue needs the asyncpg driver"
         raise TypeError(msg)
+    if not driver_connection.is_in_transaction():
+        msg = "enqueue must run inside the caller's transaction"
+        raise RuntimeError(msg)
     return Queries.from_asyncpg_connection(driver_connection)
 
 
@@ -96,7 +103,7 @@ async def failed_jobs(session: AsyncSession, limit: int = 100) -> list[Job]:
 async def replay_failed_jobs(session: AsyncSession, job_ids: list[int]) -> None:
     """Put held jobs back in the queue with a fresh attempt budget."""
     queries = await _queries_for(session)
-    await queries.requeue_jobs(job_ids)
+    await queries.requeue_jobs([JobId(job_id) for job_id in job_ids])
 
 
 # --- the trivial job that proves the wiring -------------------------------------------------
@@ -138,9 +145,7 @@ def _executor_factory(
     return build
 
 
-def build_queue_manager(
-    connection: asyncpg.Connection, context: JobContext
-) -> QueueManager:
+def build_queue_manager(connection: asyncpg.Connection, context: JobContext) -> QueueManager:
     manager = QueueManager(Queries.from_asyncpg_connection(connection))
     factory = _executor_factory(context.settings.worker.max_attempts)
     for name, handler in _HANDLERS.items():

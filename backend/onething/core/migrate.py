@@ -47,7 +47,9 @@ def _diff(connection: Connection, metadata: MetaData) -> list[object]:
     return list(compare_metadata(context, metadata))
 
 
-async def pending_model_changes(database_url: str, metadata: MetaData | None = None) -> list[object]:
+async def pending_model_changes(
+    database_url: str, metadata: MetaData | None = None
+) -> list[object]:
     """Differences between the models and a database migrated to head (empty means in sync)."""
     engine = create_async_engine(DatabaseSettings(url=database_url).async_url)
     try:

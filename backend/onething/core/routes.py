@@ -1,4 +1,4 @@
-"""The public API's route handlers, collected from every domain package (versioned under /api/v1)."""
+"""The public API's route handlers, collected from every domain package, under /api/v1."""
 
 from __future__ import annotations
 

@@ -49,7 +49,7 @@ class ObjectStorage:
         return await anyio.to_thread.run_sync(func)
 
     def ensure_buckets_sync(self) -> list[str]:
-        """Create missing buckets (versioned where the backend supports it); return those created."""
+        """Create missing buckets, versioned where supported; return the names created."""
         created = []
         for bucket in self.settings.buckets:
             try:
@@ -82,7 +82,9 @@ class ObjectStorage:
 
     async def put_bytes(self, bucket: str, key: str, data: bytes, content_type: str) -> None:
         await self._run(
-            partial(self.client.put_object, Bucket=bucket, Key=key, Body=data, ContentType=content_type)
+            partial(
+                self.client.put_object, Bucket=bucket, Key=key, Body=data, ContentType=content_type
+            )
         )
 
     async def get_bytes(self, bucket: str, key: str) -> bytes:

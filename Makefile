@@ -1,0 +1,50 @@
+# OneThing — the two commands: `make run` (start everything) and `make test` (set up and test).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+# uv is used when on PATH; otherwise it is installed into the user's Python and run as a module.
+UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
+
+.PHONY: help setup uv deps pwa run test check lint typecheck pytest bench openapi clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+uv:
+	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 || \
+		$(PYTHON) -m pip install --user --quiet uv
+
+deps: uv ## install Python dependencies exactly as locked
+	$(UV) sync --frozen
+
+pwa: ## build the PWA (npm ci + vite build)
+	cd pwa && npm ci --no-audit --no-fund && npm run build
+
+setup: deps pwa ## everything `run` and `test` need
+
+run: setup ## start PostgreSQL, S3, API, worker and PWA (Ctrl-C stops all)
+	$(UV) run onething devstack
+
+lint: ## ruff (lint + format check)
+	$(UV) run ruff check backend tests bench
+	$(UV) run ruff format --check backend tests bench
+
+typecheck: ## mypy --strict on backend/, tsc --noEmit on pwa/
+	$(UV) run mypy
+	cd pwa && npm run typecheck
+
+pytest: ## the test suite (real PostgreSQL, S3; Alembic drift check; OpenAPI freshness)
+	$(UV) run pytest
+
+check: lint typecheck pytest
+
+test: setup check ## set up everything, then every gate and the whole suite
+
+bench: deps ## benchmarks (figures printed, never asserted in unit tests)
+	@for script in bench/bench_*.py; do echo "== $$script"; $(UV) run python "$$script" || exit 1; done
+
+openapi: deps ## regenerate openapi/openapi.json from the app
+	$(UV) run onething openapi
+
+clean: ## remove local state (embedded database and S3 data, secrets, builds)
+	rm -rf var pwa/dist
