@@ -41,7 +41,7 @@ check: lint typecheck pytest
 test: setup check ## set up everything, then every gate and the whole suite
 
 bench: deps ## benchmarks (figures printed, never asserted in unit tests)
-	@for script in bench/bench_*.py; do echo "== $$script"; $(UV) run python "$$script" || exit 1; done
+	@for script in $$(ls bench/bench_*.py 2>/dev/null); do echo "== $$script"; $(UV) run python "$$script" || exit 1; done
 
 openapi: deps ## regenerate openapi/openapi.json from the app
 	$(UV) run onething openapi
