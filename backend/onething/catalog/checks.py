@@ -11,6 +11,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+import msgspec
+
 from onething.catalog import codes
 from onething.catalog.constraints import (
     DATED,
@@ -23,6 +25,7 @@ from onething.catalog.constraints import (
 )
 from onething.catalog.model import (
     Bundle,
+    CodeList,
     Constraints,
     DataElement,
     Department,
@@ -58,6 +61,7 @@ class Parsed:
     """Everything decoded from the catalog directory, before cross-checking."""
 
     dictionary: list[Entry[DictionaryFile]] = field(default_factory=list)
+    codelists: list[Entry[CodeList]] = field(default_factory=list)
     departments: list[Entry[Department]] = field(default_factory=list)
     license_types: list[Entry[LicenseType]] = field(default_factory=list)
     materials: list[Entry[MaterialType]] = field(default_factory=list)
@@ -69,9 +73,29 @@ class Parsed:
             for i, element in enumerate(file.value.elements):
                 yield Entry(element, file.source, ("elements", i))
 
+    def resolve_codelists(self) -> None:
+        """Give each enum element that names a known code list that list's options."""
+        lists = {c.value.id: c.value for c in self.codelists}
+
+        def resolve(element: DataElement) -> DataElement:
+            if element.codelist in lists and not element.options:
+                options = list(lists[element.codelist].options)
+                return msgspec.structs.replace(element, options=options)
+            return element
+
+        self.dictionary = [
+            Entry(
+                msgspec.structs.replace(f.value, elements=[resolve(e) for e in f.value.elements]),
+                f.source,
+                f.path,
+            )
+            for f in self.dictionary
+        ]
+
     def index(self) -> Index:
         return Index(
             elements={e.value.id: e for e in self.elements()},
+            codelists={c.value.id: c for c in self.codelists},
             departments={d.value.id: d for d in self.departments},
             license_types={t.value.id: t for t in self.license_types},
             materials={m.value.id: m for m in self.materials},
@@ -82,6 +106,7 @@ class Parsed:
 @dataclass(frozen=True)
 class Index:
     elements: dict[str, Entry[DataElement]]
+    codelists: dict[str, Entry[CodeList]]
     departments: dict[str, Entry[Department]]
     license_types: dict[str, Entry[LicenseType]]
     materials: dict[str, Entry[MaterialType]]
@@ -92,6 +117,7 @@ def check_duplicates(parsed: Parsed) -> list[CatalogError]:
     """Ids must be unique per kind across all files."""
     groups: list[tuple[str, Iterable[tuple[str, Entry[object]]]]] = [
         ("section", ((f.value.section.id, _as_object(f)) for f in parsed.dictionary)),
+        ("code list", ((c.value.id, _as_object(c)) for c in parsed.codelists)),
         ("data element", ((e.value.id, _as_object(e)) for e in parsed.elements())),
         ("department", ((d.value.id, _as_object(d)) for d in parsed.departments)),
         ("department code", ((d.value.code, _as_object(d)) for d in parsed.departments)),
@@ -145,8 +171,12 @@ def check_dictionary(parsed: Parsed, index: Index) -> list[CatalogError]:
 def _check_element(entry: Entry[DataElement], index: Index) -> list[CatalogError]:
     element = entry.value
     errors: list[CatalogError] = []
-    if (element.type == "enum") != bool(element.options):
-        message = "an enum element needs `options`; other types must not have them"
+    if element.codelist is not None and element.codelist not in index.codelists:
+        message = f"unknown code list `{element.codelist}`"
+        errors.append(entry.error("unknown_codelist", message, "codelist"))
+    elif (element.type == "enum") != bool(element.options):
+        # A code list's options were copied in by resolve_codelists, so this covers both.
+        message = "an enum element needs `options` or a `codelist`; other types have neither"
         errors.append(entry.error("schema", message, "options"))
     errors += duplicates_in(entry, (o.value for o in element.options), ("options",), "option")
     errors += check_constraints(entry, element, element.constraints, ("constraints",), index)

@@ -20,6 +20,7 @@ from onething.catalog.checks import (
 from onething.catalog.model import (
     Bundle,
     Catalog,
+    CodeListsFile,
     DepartmentsFile,
     DictionaryFile,
     LicenseTypesFile,
@@ -34,7 +35,7 @@ T = TypeVar("T")
 REPO_CATALOG: Final = Path(__file__).resolve().parents[3] / "catalog"
 # Folders holding one object per file, named after its id.
 PER_FILE_DIRS: Final = ("dictionary", "services", "bundles")
-ROOT_FILES: Final = ("departments.yaml", "licenses.yaml", "materials.yaml")
+ROOT_FILES: Final = ("departments.yaml", "codelists.yaml", "licenses.yaml", "materials.yaml")
 IGNORED_DIRS: Final = frozenset({"schema"})
 
 
@@ -104,6 +105,10 @@ class _Reader:
         if departments:
             value, source = departments
             parsed.departments = _entries(value.departments, source, "departments")
+        codelists = self._read_root("codelists.yaml", CodeListsFile)
+        if codelists:
+            value_c, source = codelists
+            parsed.codelists = _entries(value_c.codelists, source, "codelists")
         licenses = self._read_root("licenses.yaml", LicenseTypesFile)
         if licenses:
             value_l, source = licenses
@@ -115,6 +120,7 @@ class _Reader:
         parsed.dictionary = self._read_dir("dictionary", DictionaryFile, lambda f: f.section.id)
         parsed.services = self._read_dir("services", Service, lambda s: s.id)
         parsed.bundles = self._read_dir("bundles", Bundle, lambda b: b.id)
+        parsed.resolve_codelists()
         self._report_strays()
         return parsed
 
@@ -165,8 +171,9 @@ class _Reader:
                         line=None,
                         code="unexpected_file",
                         message=(
-                            "not part of the catalog layout (departments.yaml, licenses.yaml, "
-                            "materials.yaml, dictionary/*.yaml, services/*.yaml, bundles/*.yaml)"
+                            "not part of the catalog layout: "
+                            + ", ".join(ROOT_FILES)
+                            + ", dictionary/*.yaml, services/*.yaml, bundles/*.yaml"
                         ),
                     )
                 )

@@ -136,7 +136,9 @@ class DataElement(_Struct, frozen=True, kw_only=True):
     help: LocalText | None = None
     personal_data: PersonalDataClass
     constraints: Constraints = NO_CONSTRAINTS
+    # An enum lists its `options`, or takes them from a shared `codelist` (resolved at load).
     options: list[EnumOption] = []
+    codelist: Id | None = None
     prefill: list[PrefillSource] = []
     widget: Widget | None = None
 
@@ -154,6 +156,21 @@ class DictionaryFile(_Struct, frozen=True, kw_only=True):
 
     section: Section
     elements: Annotated[list[DataElement], msgspec.Meta(min_length=1)]
+
+
+class CodeList(_Struct, frozen=True, kw_only=True):
+    """A shared list of enum options, usually a national code table (民族 GB/T 3304, ...)."""
+
+    id: Id
+    name: LocalText
+    standard: str | None = None
+    options: Annotated[list[EnumOption], msgspec.Meta(min_length=1)]
+
+
+class CodeListsFile(_Struct, frozen=True, kw_only=True):
+    """catalog/codelists.yaml."""
+
+    codelists: list[CodeList]
 
 
 # -- departments, license types, materials ------------------------------------------------------
@@ -201,7 +218,9 @@ class MaterialType(_Struct, frozen=True, kw_only=True):
     id: Id
     name: LocalText
     replaced_by: list[Id] = []
-    mime_types: list[str] = ["application/pdf", "image/jpeg", "image/png"]
+    mime_types: list[str] = msgspec.field(
+        default_factory=lambda: ["application/pdf", "image/jpeg", "image/png"]
+    )
     max_size_kb: Annotated[int, msgspec.Meta(ge=1)] = 10240
 
 
