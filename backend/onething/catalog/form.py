@@ -72,6 +72,10 @@ class MergedForm(msgspec.Struct, frozen=True, kw_only=True):
     produced: tuple[str, ...]
     fields: dict[str, MergedField]
     conditions: tuple[Condition, ...]
+    # Every situation of the bundle (gating and in-form), in the bundle's order.
+    situation_questions: dict[str, LocalText]
+    # Situation -> the services whose fields, materials or inclusion its answer affects.
+    situation_services: dict[str, tuple[str, ...]]
     materials: tuple[MergedMaterial, ...]
     schema: dict[str, object]
     schema_json: bytes

@@ -206,6 +206,8 @@ def _merge(
         ),
         fields=ordered,
         conditions=conditions,
+        situation_questions={s.id: s.question for s in bundle.situations},
+        situation_services={s.id: _affected_services(s, services) for s in bundle.situations},
         materials=materials,
         schema={},
         schema_json=b"",
@@ -248,6 +250,25 @@ def _merge_fields(
                 else current.required_by,
             )
     return fields
+
+
+def _affected_services(situation: Situation, services: list[Service]) -> tuple[str, ...]:
+    """Services to which the answer matters: it includes them or touches their fields."""
+    touched_elements: set[str] = set()
+    touched_materials: set[str] = set()
+    touched_services: set[str] = set()
+    for option in situation.options:
+        touched_elements.update(option.exclude_elements, option.require_elements)
+        touched_elements.update(rule.element for rule in option.constrain)
+        touched_materials.update(option.exclude_materials)
+        touched_services.update(option.exclude_services)
+    return tuple(
+        s.id
+        for s in services
+        if s.id in touched_services
+        or any(f.element in touched_elements for f in s.form)
+        or any(m.material in touched_materials for m in s.materials)
+    )
 
 
 def _condition(situation: Situation, fields: Mapping[str, MergedField]) -> Condition:
