@@ -9,12 +9,16 @@ from pathlib import Path
 
 import click
 
+from onething.catalog.cli import catalog
 from onething.core.settings import REPO_ROOT, Settings
 
 
 @click.group()
 def main() -> None:
     """OneThing (一件事) platform command line."""
+
+
+main.add_command(catalog)
 
 
 @main.command()
