@@ -6,7 +6,8 @@ from typing import Final
 
 from sqlalchemy import MetaData
 
-import onething.core.models  # noqa: F401  (registers tables on Base.metadata)
+import onething.catalog.models  # noqa: F401  (registers tables on Base.metadata)
+import onething.core.models  # noqa: F401
 from onething.core.db import Base
 
 target_metadata: Final[MetaData] = Base.metadata
