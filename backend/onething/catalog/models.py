@@ -22,5 +22,5 @@ class CatalogRelease(Base):
     )
     bundle_count: Mapped[int] = mapped_column(Integer)
     service_count: Mapped[int] = mapped_column(Integer)
-    # The canonical decoded content (msgspec JSON of the Catalog), the same bytes the version hashes.
+    # The decoded content (msgspec builtins of the Catalog): what the version hashes.
     content: Mapped[dict[str, object]] = mapped_column(JSONB)
