@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Final, TypeVar
 
+from onething.catalog.assemble import assemble_catalog
 from onething.catalog.bundle_checks import check_bundles
 from onething.catalog.checks import (
     Entry,
@@ -26,7 +27,6 @@ from onething.catalog.model import (
     LicenseTypesFile,
     MaterialsFile,
     Service,
-    assemble_catalog,
 )
 from onething.catalog.sources import CatalogError, SourceFile, decode, read_yaml
 

@@ -8,7 +8,6 @@ expressible in a JSON Schema; ``checks.py`` enforces them after decoding.
 
 from __future__ import annotations
 
-import hashlib
 from typing import Annotated, Literal
 
 import msgspec
@@ -339,44 +338,6 @@ class Catalog(msgspec.Struct, frozen=True, kw_only=True):
     bundles: dict[str, Bundle]
     # Position of each element in the merged form: section order, then dictionary order.
     element_order: dict[str, int]
-
-
-def assemble_catalog(
-    *,
-    dictionary: list[DictionaryFile],
-    departments: list[Department],
-    license_types: list[LicenseType],
-    materials: list[MaterialType],
-    services: list[Service],
-    bundles: list[Bundle],
-) -> Catalog:
-    """Index the decoded content and compute its version (SHA-256 of the canonical content).
-
-    Hashing decoded content rather than file bytes means comments and formatting do not
-    change the version, and a Catalog built in a test gets a version of its own.
-    """
-    files = sorted(dictionary, key=lambda f: (f.section.order, f.section.id))
-    content = (
-        files,
-        sorted(departments, key=lambda d: d.id),
-        sorted(license_types, key=lambda t: t.id),
-        sorted(materials, key=lambda m: m.id),
-        sorted(services, key=lambda s: s.id),
-        sorted(bundles, key=lambda b: b.id),
-    )
-    version = hashlib.sha256(msgspec.json.encode(content, order="sorted")).hexdigest()
-    elements = {e.id: e for f in files for e in f.elements}
-    return Catalog(
-        version=version,
-        sections={f.section.id: f.section for f in files},
-        elements=elements,
-        departments={d.id: d for d in departments},
-        license_types={t.id: t for t in license_types},
-        materials={m.id: m for m in materials},
-        services={s.id: s for s in services},
-        bundles={b.id: b for b in bundles},
-        element_order={element_id: i for i, element_id in enumerate(elements)},
-    )
 
 
 def section_of(element_id: str) -> str:
