@@ -14,6 +14,7 @@ from litestar.openapi.spec import Contact, Server, Tag
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from litestar.static_files import create_static_files_router
 
+from onething.catalog.loader import load_catalog
 from onething.core.db import create_engine, create_sessionmaker, provide_db_session
 from onething.core.errors import exception_handlers
 from onething.core.health import HealthController
@@ -41,7 +42,10 @@ def _openapi_config() -> OpenAPIConfig:
         ),
         contact=Contact(name="OneThing platform team"),
         servers=[Server(url="/", description="This deployment")],
-        tags=[Tag(name="operations", description="Health and readiness probes")],
+        tags=[
+            Tag(name="catalog", description="Life events (bundles), services and merged forms"),
+            Tag(name="operations", description="Health and readiness probes"),
+        ],
         path="/api/schema",
         render_plugins=[JsonRenderPlugin()],
         use_handler_docstrings=True,
@@ -60,6 +64,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         app.state.engine = engine
         app.state.sessionmaker = create_sessionmaker(engine)
         app.state.storage = ObjectStorage(settings.s3)
+        # The catalog is immutable for the life of the process; a new release means a restart.
+        app.state.catalog = load_catalog(settings.app.catalog_dir)
         try:
             yield
         finally:

@@ -63,7 +63,13 @@ class HealthController(Controller):
         "/readyz",
         operation_id="getReadiness",
         summary="Readiness probe",
-        responses={503: ResponseSpec(data_container=Readiness, description="A dependency is down")},
+        responses={
+            503: ResponseSpec(
+                data_container=Readiness,
+                description="A dependency is down",
+                generate_examples=False,
+            )
+        },
     )
     async def readiness(self, state: State) -> Response[Readiness]:
         """Checks PostgreSQL and every S3 bucket; 503 with the reasons when one fails."""

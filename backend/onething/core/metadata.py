@@ -6,7 +6,7 @@ from typing import Final
 
 from sqlalchemy import MetaData
 
-import onething.catalog.models  # noqa: F401  (registers tables on Base.metadata)
+import onething.catalog.models
 import onething.core.models  # noqa: F401
 from onething.core.db import Base
 

@@ -12,5 +12,7 @@ API_PREFIX = "/api/v1"
 
 def api_route_handlers() -> list[ControllerRouterHandler]:
     """Each domain adds its controllers here as it gains an HTTP surface."""
-    handlers: list[ControllerRouterHandler] = []
+    from onething.catalog.controllers import CatalogController
+
+    handlers: list[ControllerRouterHandler] = [CatalogController]
     return handlers
