@@ -4,16 +4,22 @@ services agree on shared elements, and produced facts flow downstream instead of
 from __future__ import annotations
 
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 
 from onething.catalog.checks import Entry, Index, check_constraints, duplicates_in, element_base
 from onething.catalog.constraints import ConstraintConflict, Effective, intersect
-from onething.catalog.model import Bundle, FormField, Service, Situation
+from onething.catalog.model import Bundle, FormField, Service, Situation, SituationOption
 from onething.catalog.sources import CatalogError
 
 
-def check_bundles(bundles: list[Entry[Bundle]], index: Index) -> list[CatalogError]:
+def check_bundles(
+    bundles: list[Entry[Bundle]], index: Index, *, unread_services: AbstractSet[str] = frozenset()
+) -> list[CatalogError]:
+    """``unread_services``: files that failed to decode (already reported), not unknown ids."""
     errors: list[CatalogError] = []
     for entry in bundles:
+        if any(m.service in unread_services for m in entry.value.services):
+            continue
         found = _check_members(entry, index)
         if not found:
             found = _find_cycles(entry)
@@ -78,10 +84,7 @@ def _find_cycles(entry: Entry[Bundle]) -> list[CatalogError]:
 def _check_situations(entry: Entry[Bundle], index: Index) -> list[CatalogError]:
     bundle = entry.value
     errors = duplicates_in(entry, (s.id for s in bundle.situations), ("situations",), "situation")
-    services = [index.services[m.service].value for m in bundle.services]
-    asked = {f.element for service in services for f in service.form}
-    needed = {m.material for service in services for m in service.materials}
-    members = {m.service for m in bundle.services}
+    scope = _Scope(bundle, index)
     for i, situation in enumerate(bundle.situations):
         here = ("situations", i)
         values = [o.value for o in situation.options]
@@ -90,30 +93,48 @@ def _check_situations(entry: Entry[Bundle], index: Index) -> list[CatalogError]:
             message = f"default `{situation.default}` is not one of the options {values}"
             errors.append(entry.error("unknown_option", message, *here, "default"))
         for j, option in enumerate(situation.options):
-            at = (*here, "options", j)
-            for k, service_id in enumerate(option.exclude_services):
-                if service_id not in members:
-                    message = f"`{service_id}` is not a service of bundle `{bundle.id}`"
-                    errors.append(
-                        entry.error("unknown_service", message, *at, "exclude_services", k)
-                    )
-            for key in ("exclude_elements", "require_elements"):
-                for k, element_id in enumerate(getattr(option, key)):
-                    if element_id not in asked:
-                        errors.append(_not_asked(entry, element_id, bundle.id, (*at, key, k)))
-            for k, material_id in enumerate(option.exclude_materials):
-                if material_id not in needed:
-                    message = f"no service of bundle `{bundle.id}` needs material `{material_id}`"
-                    errors.append(
-                        entry.error("unknown_material", message, *at, "exclude_materials", k)
-                    )
-            for k, rule in enumerate(option.constrain):
-                if rule.element not in asked:
-                    errors.append(_not_asked(entry, rule.element, bundle.id, (*at, "constrain", k)))
-                    continue
-                element = index.elements[rule.element].value
-                path = (*at, "constrain", k, "constraints")
-                errors += check_constraints(entry, element, rule.constraints, path, index)
+            errors += _check_option(entry, option, (*here, "options", j), scope, index)
+    return errors
+
+
+class _Scope:
+    """What a bundle's services ask for and need, for checking situation effects."""
+
+    def __init__(self, bundle: Bundle, index: Index) -> None:
+        services = [index.services[m.service].value for m in bundle.services]
+        self.bundle_id = bundle.id
+        self.members = {m.service for m in bundle.services}
+        self.asked = {f.element for service in services for f in service.form}
+        self.needed = {m.material for service in services for m in service.materials}
+
+
+def _check_option(
+    entry: Entry[Bundle],
+    option: SituationOption,
+    at: tuple[str | int, ...],
+    scope: _Scope,
+    index: Index,
+) -> list[CatalogError]:
+    errors: list[CatalogError] = []
+    for k, service_id in enumerate(option.exclude_services):
+        if service_id not in scope.members:
+            message = f"`{service_id}` is not a service of bundle `{scope.bundle_id}`"
+            errors.append(entry.error("unknown_service", message, *at, "exclude_services", k))
+    for key in ("exclude_elements", "require_elements"):
+        for k, element_id in enumerate(getattr(option, key)):
+            if element_id not in scope.asked:
+                errors.append(_not_asked(entry, element_id, scope.bundle_id, (*at, key, k)))
+    for k, material_id in enumerate(option.exclude_materials):
+        if material_id not in scope.needed:
+            message = f"no service of bundle `{scope.bundle_id}` needs material `{material_id}`"
+            errors.append(entry.error("unknown_material", message, *at, "exclude_materials", k))
+    for k, rule in enumerate(option.constrain):
+        if rule.element not in scope.asked:
+            errors.append(_not_asked(entry, rule.element, scope.bundle_id, (*at, "constrain", k)))
+        elif rule.element in index.elements:  # else the service asking for it is in error
+            element = index.elements[rule.element].value
+            path = (*at, "constrain", k, "constraints")
+            errors += check_constraints(entry, element, rule.constraints, path, index)
     return errors
 
 
@@ -142,11 +163,14 @@ def _check_conflicts(entry: Entry[Bundle], index: Index) -> list[CatalogError]:
         by_element.setdefault(form_field.element, []).append((service, i, form_field))
     totals: dict[str, Effective] = {}
     for element_id, refs in by_element.items():
-        base = element_base(index.elements[element_id].value)
+        known = index.elements.get(element_id)
+        base = element_base(known.value) if known else None
         if base is None:
-            continue
+            continue  # an unknown element or bad element constraints, reported elsewhere
         total = base
         for n, (service, i, form_field) in enumerate(refs):
+            if not _fits(base, form_field):
+                continue  # conflicts with the element itself: reported with the service
             try:
                 total = intersect(total, form_field.constraints)
             except ConstraintConflict as exc:
@@ -163,6 +187,14 @@ def _check_conflicts(entry: Entry[Bundle], index: Index) -> list[CatalogError]:
     for i, situation in enumerate(bundle.situations):
         errors += _situation_conflicts(entry, i, situation, totals)
     return errors
+
+
+def _fits(base: Effective, form_field: FormField) -> bool:
+    try:
+        intersect(base, form_field.constraints)
+    except (ConstraintConflict, ValueError):
+        return False
+    return True
 
 
 def _first_clash(
@@ -240,6 +272,7 @@ def _check_produced(entry: Entry[Bundle], index: Index) -> list[CatalogError]:
         needs.extend(
             (license_id, f"needs material `{ref.material}`", license_producer)
             for ref in service.materials
+            if ref.material in index.materials
             for license_id in index.materials[ref.material].value.replaced_by
         )
         for key, what, producers in needs:

@@ -24,6 +24,7 @@ from onething.catalog.constraints import (
     parse_date_expression,
 )
 from onething.catalog.model import (
+    SITUATION_SECTION,
     Bundle,
     CodeList,
     Constraints,
@@ -159,6 +160,9 @@ def check_dictionary(parsed: Parsed, index: Index) -> list[CatalogError]:
     errors: list[CatalogError] = []
     for file in parsed.dictionary:
         section = file.value.section.id
+        if section == SITUATION_SECTION:
+            message = f"section id `{section}` is reserved for the situation answers"
+            errors.append(file.error("reserved_id", message, "section", "id"))
         for i, element in enumerate(file.value.elements):
             entry = Entry(element, file.source, ("elements", i))
             if section_of(element.id) != section:

@@ -16,6 +16,7 @@ from onething.catalog.constraints import Effective
 from onething.catalog.form import MergedField, MergedForm
 from onething.catalog.form_annotations import JSON, bundle_annotations, text
 from onething.catalog.model import (
+    SITUATION_SECTION,
     Bundle,
     Catalog,
     DataElement,
@@ -27,7 +28,6 @@ from onething.catalog.model import (
 )
 
 SCHEMA_DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
-SITUATION_SECTION: Final = "situation"
 SITUATION_LABEL: Final = LocalText(zh="办理情形", en="Your situation")
 
 FIXED_PATTERNS: Final[Mapping[ElementType, str]] = {

@@ -71,13 +71,16 @@ def check_catalog(directory: Path | None = None) -> tuple[Catalog | None, list[C
     reader = _Reader(root)
     parsed = reader.read_all()
     errors = list(reader.errors)
-    index = parsed.index()
-    errors += check_duplicates(parsed)
-    errors += check_departments(parsed)
-    errors += check_dictionary(parsed, index)
-    errors += check_licenses_and_materials(parsed, index)
-    errors += check_services(parsed, index)
-    errors += check_bundles(parsed.bundles, index)
+    # An undecodable shared file (dictionary, departments, ...) would make every reference to
+    # it look unknown; report the decoding errors alone until they are fixed.
+    if not reader.unread_shared:
+        index = parsed.index()
+        errors += check_duplicates(parsed)
+        errors += check_departments(parsed)
+        errors += check_dictionary(parsed, index)
+        errors += check_licenses_and_materials(parsed, index)
+        errors += check_services(parsed, index)
+        errors += check_bundles(parsed.bundles, index, unread_services=reader.unread_services)
     if errors:
         return None, sorted(set(errors), key=lambda e: (e.file, e.line or 0, e.message))
     catalog = assemble_catalog(
@@ -95,6 +98,8 @@ class _Reader:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.errors: list[CatalogError] = []
+        self.unread_shared = False
+        self.unread_services: set[str] = set()
 
     def display(self, path: Path) -> str:
         return f"{self.root.name}/{path.relative_to(self.root).as_posix()}"
@@ -127,11 +132,15 @@ class _Reader:
     def _read(self, path: Path, kind: type[T]) -> tuple[T, SourceFile] | None:
         data, source, errors = read_yaml(path, self.display(path))
         self.errors += errors
-        if data is None:
-            return None
-        decoded = decode(data, kind, source)
+        decoded = decode(data, kind, source) if data is not None else None
         if isinstance(decoded, CatalogError):
             self.errors.append(decoded)
+        if decoded is None or isinstance(decoded, CatalogError):
+            folder = path.parent.name if path.parent != self.root else ""
+            if folder == "services":
+                self.unread_services.add(path.stem)
+            elif folder != "bundles":
+                self.unread_shared = True
             return None
         return decoded, source
 

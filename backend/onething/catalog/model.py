@@ -72,6 +72,9 @@ Widget = Literal[
 ]
 Unit = Literal["g", "cm", "week", "day", "month", "year", "person", "yuan", "sqm"]
 Sex = Literal["male", "female"]
+
+# Key of the situation answers in a merged form; no dictionary section may use it.
+SITUATION_SECTION = "situation"
 RegionLevel = Literal["province", "city", "county"]
 
 

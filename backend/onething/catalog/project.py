@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from onething.catalog.form import MergedForm
-from onething.catalog.form_schema import SITUATION_SECTION
 from onething.catalog.merge import MergeError
+from onething.catalog.model import SITUATION_SECTION
 from onething.catalog.validate import is_missing, lookup
 
 

@@ -59,7 +59,9 @@ def read_yaml(path: Path, display: str) -> tuple[object, SourceFile, list[Catalo
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        return None, source, [CatalogError(file=display, line=line, code="yaml", message=str(exc))]
+        parts = (getattr(exc, "context", None), getattr(exc, "problem", None))
+        message = "YAML syntax error: " + (", ".join(p for p in parts if p) or str(exc))
+        return None, source, [CatalogError(file=display, line=line, code="yaml", message=message)]
     if node is None:
         return None, source, [source.error("yaml", "the file is empty")]
     errors: list[CatalogError] = []

@@ -18,9 +18,9 @@ import msgspec
 from onething.catalog import codes
 from onething.catalog.constraints import Effective, date_bounds
 from onething.catalog.form import MergedField, MergedForm
-from onething.catalog.form_schema import FIXED_PATTERNS, SITUATION_SECTION, UNIT_LABELS
+from onething.catalog.form_schema import FIXED_PATTERNS, UNIT_LABELS
 from onething.catalog.messages import REGION_LEVELS, SEXES, render
-from onething.catalog.model import ElementType
+from onething.catalog.model import SITUATION_SECTION, ElementType
 
 _CHINA: Final = dt.timezone(dt.timedelta(hours=8))
 _DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
