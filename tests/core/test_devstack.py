@@ -56,7 +56,8 @@ def var_dir() -> Iterator[Path]:
 
 def _start(var_dir: Path, port: int) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "S3_"))}
-    env["PORT"] = str(port)
+    # Ports of our own, so a devstack already running on this machine cannot collide with us.
+    env.update(PORT=str(port), DEVSTACK_PG_PORT=str(free_port()), DEVSTACK_S3_PORT=str(free_port()))
     return subprocess.Popen(
         [sys.executable, "-m", "onething", "devstack", "--var-dir", str(var_dir)],
         env=env,
@@ -70,7 +71,9 @@ def _wait_ready(
 ) -> dict[str, object]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        assert process.poll() is None, "devstack exited early"
+        if process.poll() is not None:
+            output = process.stdout.read().decode(errors="replace") if process.stdout else ""
+            pytest.fail(f"devstack exited early with {process.returncode}:\n{output}")
         if (report := _readiness(port)) is not None:
             return report
         time.sleep(0.5)
@@ -110,4 +113,18 @@ def test_devstack_serves_and_ctrl_c_leaves_no_process_behind(var_dir: Path) -> N
         output = _interrupt(process)
     assert process.returncode == 0, output
     assert (var_dir / "secrets.json").read_text() == secrets_before
+    assert _processes_using(str(var_dir)) == []
+
+
+def test_ctrl_c_during_start_up_also_leaves_no_process_behind(var_dir: Path) -> None:
+    process = _start(var_dir, free_port())
+    assert process.stdout is not None
+    seen = []
+    for raw in process.stdout:  # interrupt as soon as PostgreSQL is up, before S3 and the API
+        seen.append(raw.decode(errors="replace"))
+        if "PostgreSQL" in seen[-1]:
+            break
+    output = "".join(seen) + _interrupt(process)
+    assert process.returncode == 130, output
+    assert "OneThing is up" not in output
     assert _processes_using(str(var_dir)) == []

@@ -16,6 +16,7 @@ from onething.core.embedded import (
     EmbeddedPostgres,
     EmbeddedSeaweed,
     SeaweedPorts,
+    StartCancelled,
     free_port,
     load_or_create_secrets,
     spawn,
@@ -37,6 +38,8 @@ class Devstack:
     postgres: EmbeddedPostgres | None = None
     seaweed: EmbeddedSeaweed | None = None
     env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+    # Set by a signal: start-up steps stop waiting and give up (raising StartCancelled).
+    cancel: threading.Event = field(default_factory=threading.Event)
     _stopped: bool = False
 
     def say(self, message: str) -> None:
@@ -49,11 +52,11 @@ class Devstack:
         if not self.env.get("DATABASE_URL"):
             self.postgres = EmbeddedPostgres(
                 self.var_dir / "pg",
-                free_port(DEFAULT_PG_PORT),
+                free_port(int(self.env.get("DEVSTACK_PG_PORT", DEFAULT_PG_PORT))),
                 secrets["postgres_password"],
                 log_path=self.var_dir / "log" / "postgres.log",
             )
-            self.postgres.start()
+            self.postgres.start(cancel=self.cancel)
             _ensure_database(self.postgres.url(), "onething")
             self.env["DATABASE_URL"] = self.postgres.url("onething")
             self.say(
@@ -66,10 +69,10 @@ class Devstack:
                 self.var_dir / "s3",
                 secrets["s3_access_key_id"],
                 secrets["s3_secret_access_key"],
-                ports=SeaweedPorts.pick(DEFAULT_S3_PORT),
+                ports=SeaweedPorts.pick(int(self.env.get("DEVSTACK_S3_PORT", DEFAULT_S3_PORT))),
                 log_path=self.var_dir / "log" / "seaweedfs.log",
             )
-            self.seaweed.start()
+            self.seaweed.start(cancel=self.cancel)
             self.env.update(
                 S3_ENDPOINT_URL=self.seaweed.endpoint_url,
                 S3_ACCESS_KEY_ID=self.seaweed.access_key_id,
@@ -83,6 +86,8 @@ class Devstack:
 
     def prepare(self) -> None:
         """Buckets, migrations and seed, with the same settings the children will get."""
+        if self.cancel.is_set():
+            raise StartCancelled("prepare")
         from onething.core.migrate import upgrade
         from onething.core.settings import S3Settings
         from onething.core.storage import ObjectStorage
@@ -103,6 +108,8 @@ class Devstack:
             os.environ.update(saved)
 
     def start_app(self) -> None:
+        if self.cancel.is_set():
+            raise StartCancelled("start the API")
         self.env.setdefault("PORT", str(self.api_port))
         self.env["PORT"] = str(self.api_port)
         api = spawn(
@@ -132,7 +139,7 @@ class Devstack:
             "worker", [sys.executable, "-m", "onething", "worker"], log_path=None, env=self.env
         )
         self.children.append(worker)
-        wait_until(self._api_ready, "the API to report ready", 60, api)
+        wait_until(self._api_ready, "the API to report ready", 60, api, self.cancel)
 
     def _api_ready(self) -> bool:
         url = f"http://127.0.0.1:{self.api_port}/readyz"
@@ -183,7 +190,7 @@ def _ensure_database(admin_url: str, name: str) -> None:
 
 def run_devstack(var_dir: Path, api_port: int) -> int:
     stop_event = threading.Event()
-    stack = Devstack(var_dir=var_dir, api_port=api_port)
+    stack = Devstack(var_dir=var_dir, api_port=api_port, cancel=stop_event)
 
     def on_signal(signum: int, _frame: object) -> None:
         stack.say(f"received {signal.Signals(signum).name}, stopping")
@@ -202,7 +209,9 @@ def run_devstack(var_dir: Path, api_port: int) -> int:
         stack.say(f"  health    {base}/healthz  {base}/readyz  {base}/metrics")
         stack.say("Press Ctrl-C to stop.")
         return stack.wait(stop_event)
-    except Exception as exc:
+    except StartCancelled:
+        return 130
+    except Exception as exc:  # report it, then `finally` cleans up every child
         stack.say(f"failed: {exc}")
         return 1
     finally:

@@ -14,6 +14,7 @@ import socket
 import stat
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,9 +115,21 @@ def spawn(
     return ChildProcess(name, process, graceful_signal, log_file)
 
 
-def wait_until(check: object, what: str, timeout: float, child: ChildProcess | None = None) -> None:
+class StartCancelled(Exception):  # noqa: N818 — a request, not a failure
+    """Start-up was interrupted (Ctrl-C) while waiting for a server."""
+
+
+def wait_until(
+    check: object,
+    what: str,
+    timeout: float,
+    child: ChildProcess | None = None,
+    cancel: threading.Event | None = None,
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if cancel is not None and cancel.is_set():
+            raise StartCancelled(what)
         if child is not None and not child.alive():
             msg = f"{child.name} exited with {child.process.returncode} while waiting for {what}"
             raise RuntimeError(msg)
@@ -253,7 +266,7 @@ class EmbeddedPostgres:
         while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
             time.sleep(0.2)
 
-    def start(self, timeout: float = 60.0) -> str:
+    def start(self, timeout: float = 60.0, cancel: threading.Event | None = None) -> str:
         if not (self.data_dir / "PG_VERSION").is_file():
             self._initdb()
         self._stop_stale_postmaster()
@@ -287,7 +300,7 @@ class EmbeddedPostgres:
             )
             return result.returncode == 0
 
-        wait_until(ready, "PostgreSQL to accept connections", timeout, self.child)
+        wait_until(ready, "PostgreSQL to accept connections", timeout, self.child, cancel)
         return self.url()
 
     def stop(self) -> None:
@@ -358,7 +371,7 @@ class EmbeddedSeaweed:
             json.dump(config, handle)
         return path
 
-    def start(self, timeout: float = 90.0) -> str:
+    def start(self, timeout: float = 90.0, cancel: threading.Event | None = None) -> str:
         (self.data_dir / "data").mkdir(parents=True, exist_ok=True)
         config = self._write_identity_config()
         p = self.ports
@@ -384,7 +397,9 @@ class EmbeddedSeaweed:
             "-metricsPort=0",
         ]
         self.child = spawn("seaweedfs", args, log_path=self.log_path, cwd=self.data_dir)
-        wait_until(self._s3_answers, "SeaweedFS S3 to answer signed requests", timeout, self.child)
+        wait_until(
+            self._s3_answers, "SeaweedFS S3 to answer signed requests", timeout, self.child, cancel
+        )
         return self.endpoint_url
 
     def _s3_answers(self) -> bool:
