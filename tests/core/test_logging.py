@@ -37,3 +37,11 @@ def test_structured_and_stdlib_logs_are_masked_json(capsys: pytest.CaptureFixtur
     assert lines[0]["contact"] == {"phone": "139****5678"}
     assert lines[1]["event"] == "lookup for 110***********002X failed"
     assert all("11010519491231002X" not in json.dumps(line) for line in lines)
+
+
+def test_events_below_the_level_are_dropped(capsys: pytest.CaptureFixture[str]) -> None:
+    configure_logging("WARNING", json=True)
+    structlog.get_logger("t").info("routine", detail="x")
+    structlog.get_logger("t").warning("unusual", detail="y")
+    lines = [json.loads(line) for line in capsys.readouterr().err.strip().splitlines()]
+    assert [line["event"] for line in lines] == ["unusual"]

@@ -1,0 +1,91 @@
+"""API throughput and latency on this machine: the real devstack (embedded PostgreSQL and
+SeaweedFS, granian with one worker) driven over loopback by an asyncio HTTP client.
+
+Prints requests/s and latency percentiles per endpoint. The client shares the machine's cores
+with the server, so the figures are a floor for one API process, not a capacity promise."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from onething.core.devstack import Devstack
+from onething.core.embedded import free_port
+from onething.core.settings import REPO_ROOT
+
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "2000"))
+CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "32"))
+
+CASES: list[tuple[str, str, str, dict[str, object] | None]] = [
+    ("liveness", "GET", "/healthz", None),
+    ("readiness (PostgreSQL + S3)", "GET", "/readyz", None),
+    ("list bundles", "GET", "/api/v1/bundles", None),
+    ("merged form newborn-birth", "POST", "/api/v1/bundles/newborn-birth/form", {}),
+]
+
+
+async def _measure(base: str, method: str, path: str, body: dict[str, object] | None) -> None:
+    latencies: list[float] = []
+    failures = 0
+    queue: asyncio.Queue[int] = asyncio.Queue()
+    for i in range(REQUESTS):
+        queue.put_nowait(i)
+    limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+        for _ in range(50):  # warm-up
+            await client.request(method, path, json=body)
+
+        async def worker() -> None:
+            nonlocal failures
+            while not queue.empty():
+                queue.get_nowait()
+                started = time.perf_counter()
+                response = await client.request(method, path, json=body)
+                latencies.append(time.perf_counter() - started)
+                failures += response.status_code >= 400
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
+        elapsed = time.perf_counter() - started
+    quantiles = statistics.quantiles(latencies, n=100)
+    print(
+        f"  {method:4} {path:42} {REQUESTS / elapsed:8.0f} req/s   "
+        f"p50 {quantiles[49] * 1000:6.1f} ms   p99 {quantiles[98] * 1000:6.1f} ms   "
+        f"errors {failures}"
+    )
+
+
+def main() -> int:
+    var_dir = REPO_ROOT / "var" / "bench"
+    shutil.rmtree(var_dir, ignore_errors=True)
+    stack = Devstack(var_dir=Path(var_dir), api_port=free_port())
+    for key in ("DATABASE_URL", "S3_ENDPOINT_URL"):
+        stack.env.pop(key, None)
+    stack.env["LOG_LEVEL"] = "WARNING"
+    try:
+        stack.start_backing_services()
+        stack.prepare()
+        stack.start_app()
+        base = f"http://127.0.0.1:{stack.api_port}"
+        print(
+            f"API bench: {REQUESTS} requests per endpoint, {CONCURRENCY} concurrent, "
+            f"granian 1 worker, {os.cpu_count()} cores shared with the client"
+        )
+        for name, method, path, body in CASES:
+            print(f"- {name}")
+            asyncio.run(_measure(base, method, path, body))
+    finally:
+        stack.stop()
+        shutil.rmtree(var_dir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
