@@ -222,6 +222,13 @@ def test_situation_answers_must_match_the_form(newborn: MergedForm) -> None:
     assert _errors(newborn, missing) == [("situation.father_listed", "required")]
 
 
+def test_gating_answers_need_not_be_repeated_in_the_answers(newborn: MergedForm) -> None:
+    answers = newborn_answers()
+    del answers["situation"]["born_in_province"]
+    del answers["situation"]["mother_employee_insured"]
+    assert _errors(newborn, answers) == []
+
+
 def test_situations_can_set_age_limits(catalog: Catalog) -> None:
     form = merge(catalog, "retirement", {"has_housing_fund": "no"}, ["elderly-preferential-card"])
     applicant = {

@@ -87,7 +87,8 @@ def build_schema(catalog: Catalog, bundle: Bundle, form: MergedForm) -> JSON:
     required_sections: list[str] = []
     if bundle.situations:
         sections[SITUATION_SECTION] = _situation_section(bundle, form)
-        required_sections.append(SITUATION_SECTION)
+        if any(not s.gating for s in bundle.situations):
+            required_sections.append(SITUATION_SECTION)
     excludable = {e for c in form.conditions for eff in c.effects.values() for e in eff.exclude}
     for position, field in enumerate(form.fields.values()):
         section = sections.get(field.section)
@@ -154,7 +155,7 @@ def _situation_section(bundle: Bundle, form: MergedForm) -> JSON:
     for order, situation in enumerate(bundle.situations):
         schema = _situation_schema(situation, order)
         if situation.gating:
-            # Answered before merging; echoed in the answers so the record is complete.
+            # Answered before merging; may be echoed in the answers, but only unchanged.
             schema["const"] = form.situation_answers[situation.id]
         properties[situation.id] = schema
     return {
@@ -164,7 +165,7 @@ def _situation_section(bundle: Bundle, form: MergedForm) -> JSON:
         "x-order": -1,
         "additionalProperties": False,
         "properties": properties,
-        "required": [s.id for s in bundle.situations],
+        "required": [s.id for s in bundle.situations if not s.gating],
     }
 
 

@@ -127,7 +127,7 @@ def _check_situations(
         fixed = form.situation_answers.get(situation_id)
         code = None
         if answer is None:
-            code = "required"
+            code = None if fixed is not None else "required"
         elif fixed is not None and answer != fixed:
             code = "situation.changed"
         elif fixed is None and answer not in values[situation_id]:
