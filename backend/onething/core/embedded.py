@@ -423,7 +423,8 @@ class EmbeddedSeaweed:
         client.list_buckets()
         return True
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 30.0) -> None:
+        """Graceful stop; the filer alone may take 15 s (its gRPC graceful-stop time-out)."""
         if self.child is not None:
-            self.child.stop(timeout=30)
+            self.child.stop(timeout=timeout)
             self.child = None
