@@ -146,6 +146,11 @@ def _plain_value(field: MergedField, limits: Effective) -> st.SearchStrategy[Any
         return st.text(HAN, min_size=max(2, limits.min_length or 2), max_size=high)
     if kind == "phone":
         return st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True)
+    if kind == "credit_code":
+        body = st.text(st.sampled_from(codes.CREDIT_CODE_ALPHABET), min_size=9, max_size=9)
+        return st.builds(
+            lambda area, org: _credit_code("91" + area + org), st.sampled_from(AREAS), body
+        )
     if kind == "region_code":
         level = limits.region_level or "county"
         return st.sampled_from(sorted(codes.region_codes(level)))
@@ -180,6 +185,10 @@ def _text(limits: Effective) -> st.SearchStrategy[str]:
     )
 
 
+def _credit_code(first17: str) -> str:
+    return first17 + codes.credit_code_check_char(first17)
+
+
 def with_luhn_digit(digits: str) -> str:
     return next(digits + d for d in "0123456789" if codes.is_valid_bank_card(digits + d))
 
@@ -198,6 +207,9 @@ def corruptions(field: MergedField, limits: Effective, value: Any) -> list[Any]:
     elif kind == "id_number":
         other = next(c for c in "0123456789X" if c != value[-1])
         bad += [value[:-1] + other, value[:10] + "13" + value[12:]]
+    elif kind == "credit_code":
+        other = next(c for c in codes.CREDIT_CODE_ALPHABET if c != value[-1])
+        bad += [value[:-1] + other, value[:2] + "ABCDEF" + value[8:]]
     elif kind == "phone":
         bad += ["12" + value[2:], value[:-1]]
     elif kind == "region_code":

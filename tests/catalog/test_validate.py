@@ -13,7 +13,7 @@ from catalog_strategies import corruptions, forms, in_form_effects, valid_answer
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from onething.catalog.codes import id_number_check_char, make_id_number
+from onething.catalog.codes import credit_code_check_char, id_number_check_char, make_id_number
 from onething.catalog.form import MergedForm
 from onething.catalog.loader import REPO_CATALOG, load_catalog
 from onething.catalog.merge import merge
@@ -266,3 +266,17 @@ def test_every_error_message_exists_in_both_languages(newborn: MergedForm) -> No
         assert error.message_zh
         assert error.message_en
         assert newborn.fields[error.field].label.zh in error.message_zh
+
+
+def test_an_employers_credit_code_must_have_a_valid_check_character(catalog: Catalog) -> None:
+    form = merge(catalog, "retirement", {"has_housing_fund": "no"})
+    good = "91500105MA5U" + "12345"
+    good += credit_code_check_char(good)
+    bad = good[:-1] + ("0" if good[-1] != "0" else "1")
+    for value, expected in (
+        (good, []),
+        (bad, [("employment.employer_code", "credit_code.check_char")]),
+    ):
+        answers = {"employment": {"employer_code": value}}
+        found = [e for e in _errors(form, answers) if e[0] == "employment.employer_code"]
+        assert found == expected

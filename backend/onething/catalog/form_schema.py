@@ -32,6 +32,7 @@ SITUATION_LABEL: Final = LocalText(zh="办理情形", en="Your situation")
 
 FIXED_PATTERNS: Final[Mapping[ElementType, str]] = {
     "id_number": "^[0-9]{17}[0-9Xx]$",
+    "credit_code": "^[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{18}$",
     "phone": "^1[3-9][0-9]{9}$",
     "region_code": "^[0-9]{6}$",
     "bank_card": "^[0-9]{12,19}$",
@@ -45,6 +46,7 @@ _FORMATS: Final[Mapping[ElementType, tuple[str, str]]] = {
     "datetime": ("format", "date-time"),
     "email": ("format", "email"),
     "id_number": ("x-format", "gb11643"),
+    "credit_code": ("x-format", "gb32100"),
     "phone": ("x-format", "cn-mobile"),
     "region_code": ("x-format", "gb2260"),
     "bank_card": ("x-format", "bank-card"),
@@ -57,6 +59,7 @@ _WIDGETS: Final[Mapping[ElementType, Widget]] = {
     "text": "text",
     "cjk_name": "name",
     "id_number": "idcard",
+    "credit_code": "text",
     "phone": "phone",
     "region_code": "region",
     "date": "date",

@@ -37,6 +37,7 @@ ElementType = Literal[
     "text",
     "cjk_name",
     "id_number",
+    "credit_code",
     "phone",
     "region_code",
     "date",

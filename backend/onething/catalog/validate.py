@@ -252,6 +252,15 @@ def _id_number(field: MergedField, c: Effective, value: object, today: dt.date) 
     return info.birth_date
 
 
+def _credit_code(field: MergedField, c: Effective, value: object, today: dt.date) -> object:
+    if not isinstance(value, str):
+        return Problem("type")
+    try:
+        return codes.parse_credit_code(value)
+    except codes.CodeError as exc:
+        return Problem(exc.code, detail=(exc.message_zh, exc.message_en))
+
+
 def _phone(field: MergedField, c: Effective, value: object, today: dt.date) -> object:
     if not isinstance(value, str):
         return Problem("type")
@@ -340,6 +349,7 @@ CHECKERS: Final[Mapping[ElementType, Checker]] = {
     "cjk_name": _text,
     "email": _text,
     "id_number": _id_number,
+    "credit_code": _credit_code,
     "phone": _phone,
     "region_code": _region,
     "date": _date,
