@@ -233,6 +233,33 @@ def test_a_situation_may_only_touch_elements_its_bundle_asks_for(tmp_path: Path)
     assert [(e.code, e.line) for e in errors] == [("unknown_element", 13)]
 
 
+def test_answers_to_two_situations_must_not_exclude_every_value(tmp_path: Path) -> None:
+    root = _copy(FIXTURES / "minimal", tmp_path)
+    (root / "bundles/demo.yaml").write_text(
+        (root / "bundles/demo.yaml").read_text("utf-8") + "situations:\n"
+        "  - id: child\n"
+        "    question: {zh: 是否儿童, en: 'A child?'}\n"
+        "    default: 'no'\n"
+        "    options:\n"
+        "      - value: 'yes'\n"
+        "        label: {zh: 是, en: 'Yes'}\n"
+        "        constrain: [{element: person.age, constraints: {maximum: 17}}]\n"
+        "      - {value: 'no', label: {zh: 否, en: 'No'}}\n"
+        "  - id: retired\n"
+        "    question: {zh: 是否退休, en: 'Retired?'}\n"
+        "    default: 'no'\n"
+        "    options:\n"
+        "      - value: 'yes'\n"
+        "        label: {zh: 是, en: 'Yes'}\n"
+        "        constrain: [{element: person.age, constraints: {minimum: 50}}]\n"
+        "      - {value: 'no', label: {zh: 否, en: 'No'}}\n",
+        "utf-8",
+    )
+    _, errors = check_catalog(root)
+    assert [(e.code, e.line) for e in errors] == [("constraint_conflict", 23)]
+    assert "the answers child=yes, retired=yes leave no valid value" in errors[0].message
+
+
 def _copy(source: Path, tmp_path: Path) -> Path:
     target = tmp_path / source.name
     shutil.copytree(source, target)

@@ -3,13 +3,14 @@ services agree on shared elements, and produced facts flow downstream instead of
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from collections.abc import Set as AbstractSet
 
 from onething.catalog.checks import Entry, Index, check_constraints, duplicates_in, element_base
 from onething.catalog.constraints import ConstraintConflict, Effective, intersect
-from onething.catalog.model import Bundle, FormField, Service, Situation, SituationOption
-from onething.catalog.sources import CatalogError
+from onething.catalog.model import Bundle, Constraints, FormField, Service, SituationOption
+from onething.catalog.sources import CatalogError, KeyPath
 
 
 def check_bundles(
@@ -184,8 +185,7 @@ def _check_conflicts(entry: Entry[Bundle], index: Index) -> list[CatalogError]:
                 )
                 break
         totals[element_id] = total
-    for i, situation in enumerate(bundle.situations):
-        errors += _situation_conflicts(entry, i, situation, totals)
+    errors += _situation_conflicts(entry, totals)
     return errors
 
 
@@ -208,25 +208,47 @@ def _first_clash(
     return "the element's own constraints"
 
 
-def _situation_conflicts(
-    entry: Entry[Bundle], i: int, situation: Situation, totals: dict[str, Effective]
-) -> list[CatalogError]:
-    errors = []
-    for j, option in enumerate(situation.options):
-        for k, rule in enumerate(option.constrain):
-            total = totals.get(rule.element)
-            if total is None:
-                continue
-            try:
-                intersect(total, rule.constraints)
-            except ConstraintConflict as exc:
-                message = (
-                    f"constraint conflict on `{rule.element}`: answer `{option.value}` to "
-                    f"`{situation.id}` leaves no valid value ({exc})"
+def _situation_conflicts(entry: Entry[Bundle], totals: dict[str, Effective]) -> list[CatalogError]:
+    """Every combination of answers (one per situation) must leave each element a value."""
+    # element -> per situation: the (path, answer, constraints) of options that constrain it
+    rules: dict[str, dict[str, list[tuple[KeyPath, str, Constraints | None]]]] = {}
+    for i, situation in enumerate(entry.value.situations):
+        for j, option in enumerate(situation.options):
+            for k, rule in enumerate(option.constrain):
+                path: KeyPath = ("situations", i, "options", j, "constrain", k)
+                per_situation = rules.setdefault(rule.element, {})
+                per_situation.setdefault(situation.id, []).append(
+                    (path, f"{situation.id}={option.value}", rule.constraints)
                 )
-                path = ("situations", i, "options", j, "constrain", k)
-                errors.append(entry.error("constraint_conflict", message, *path))
+    errors: list[CatalogError] = []
+    for element_id, per_situation in rules.items():
+        total = totals.get(element_id)
+        if total is None:
+            continue
+        # An answer that does not constrain the element is the "no extra limit" choice.
+        choices = [[*options, ((), "", None)] for options in per_situation.values()]
+        for combination in itertools.product(*choices):
+            constrained = [c for c in combination if c[2] is not None]
+            try:
+                _check_combination(total, constrained)
+            except ConstraintConflict as exc:
+                where, _, _ = constrained[-1]
+                answers = ", ".join(answer for _, answer, _ in constrained)
+                message = (
+                    f"constraint conflict on `{element_id}`: the answers {answers} "
+                    f"leave no valid value ({exc})"
+                )
+                errors.append(entry.error("constraint_conflict", message, *where))
+                break
     return errors
+
+
+def _check_combination(
+    total: Effective, constrained: list[tuple[KeyPath, str, Constraints | None]]
+) -> None:
+    for _, _, constraints in constrained:
+        if constraints is not None:
+            total = intersect(total, constraints)
 
 
 def _ancestors(bundle: Bundle) -> dict[str, set[str]]:
