@@ -23,8 +23,16 @@ from onething.core.db import create_engine, create_sessionmaker
 from onething.core.embedded import EmbeddedPostgres, EmbeddedSeaweed, SeaweedPorts, free_port
 from onething.core.metadata import target_metadata
 from onething.core.migrate import upgrade
-from onething.core.settings import REPO_ROOT, AppSettings, DatabaseSettings, S3Settings, Settings
+from onething.core.settings import (
+    REPO_ROOT,
+    AppSettings,
+    DatabaseSettings,
+    IdentitySettings,
+    S3Settings,
+    Settings,
+)
 from onething.core.storage import ObjectStorage
+from onething.identity.crypto import generate_key
 
 
 @dataclass(frozen=True)
@@ -100,7 +108,7 @@ def services() -> Iterator[Services]:
             asyncio.run(_drop_database(admin_url, database))
     finally:
         if seaweed is not None:
-            seaweed.stop()
+            seaweed.stop(timeout=3)  # its data is thrown away: no need to wait for the filer
         if postgres is not None:
             postgres.stop()
         shutil.rmtree(var_dir, ignore_errors=True)
@@ -121,6 +129,9 @@ def settings(services: Services) -> Settings:
         app=AppSettings(environment="test", log_json=True),
         database=DatabaseSettings(url=services.database_url, pool_size=5),
         s3=services.s3,
+        identity=IdentitySettings(
+            data_keys=f"test1:{generate_key()}", blind_index_key=generate_key()
+        ),
     )
 
 

@@ -23,6 +23,8 @@ from onething.core.middleware import RequestContextMiddleware
 from onething.core.routes import API_PREFIX, api_route_handlers
 from onething.core.settings import Settings
 from onething.core.storage import ObjectStorage
+from onething.identity.context import IdentityContext
+from onething.identity.routes import provider_route_handlers
 
 API_VERSION = "1.0.0"
 
@@ -76,6 +78,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         HealthController,
         MetricsController,
         Router(path=API_PREFIX, route_handlers=api_route_handlers()),
+        *provider_route_handlers(settings),
     ]
     if (settings.app.pwa_dir / "index.html").is_file():
         route_handlers.append(
@@ -99,6 +102,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         debug=False,
     )
     app.state.settings = settings
+    app.state.identity = IdentityContext.from_settings(settings)
     # Litestar's `middleware` runs per route, so unknown paths (404) would escape it; wrapping
     # the app's outermost handler gives every response a request id and the security headers.
     app.asgi_handler = RequestContextMiddleware(

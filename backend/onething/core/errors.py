@@ -63,6 +63,12 @@ UNSUPPORTED_MEDIA_TYPE = ProblemType(
     "unsupported-media-type", 415, "不支持的内容类型", "The content type is not supported"
 )
 TOO_MANY_REQUESTS = ProblemType("too-many-requests", 429, "请求过于频繁", "Too many requests")
+INVALID_TOKEN = ProblemType(
+    "invalid-token", 401, "登录已失效，请重新登录", "The access token is not valid here"
+)
+INSUFFICIENT_SCOPE = ProblemType(
+    "insufficient-scope", 403, "授权范围不足", "The access token lacks a required scope"
+)
 INTERNAL = ProblemType(
     "internal-error", 500, "系统繁忙，请稍后再试", "Something went wrong on our side"
 )

@@ -7,7 +7,8 @@ from typing import Final
 from sqlalchemy import MetaData
 
 import onething.catalog.models
-import onething.core.models  # noqa: F401
+import onething.core.models
+import onething.identity.models  # noqa: F401
 from onething.core.db import Base
 
 target_metadata: Final[MetaData] = Base.metadata

@@ -13,6 +13,7 @@ API_PREFIX = "/api/v1"
 def api_route_handlers() -> list[ControllerRouterHandler]:
     """Each domain adds its controllers here as it gains an HTTP surface."""
     from onething.catalog.controllers import CatalogController
+    from onething.identity.routes import api_handlers as identity_handlers
 
-    handlers: list[ControllerRouterHandler] = [CatalogController]
+    handlers: list[ControllerRouterHandler] = [CatalogController, *identity_handlers()]
     return handlers

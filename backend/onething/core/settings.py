@@ -154,6 +154,41 @@ class WorkerSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class IdentitySettings:
+    """Accounts, login and the OpenID Provider. Keys are base64; `data_keys` is
+    `kid:key[,kid:key...]` with the current key first (older ones still decrypt)."""
+
+    data_keys: str = ""
+    blind_index_key: str = ""
+    issuer: str = ""  # empty: the app's PUBLIC_URL
+    sms_backend: str = "local"
+    session_idle_seconds: int = 30 * 60
+    session_absolute_seconds: int = 12 * 60 * 60
+    access_token_seconds: int = 600
+    id_token_seconds: int = 600
+    authorization_code_seconds: int = 60
+    refresh_token_seconds: int = 30 * 24 * 60 * 60
+    login_code_seconds: int = 300
+    login_code_attempts: int = 5
+    codes_per_phone_per_hour: int = 5
+    codes_per_ip_per_hour: int = 20
+
+    @classmethod
+    def from_env(cls) -> IdentitySettings:
+        return cls(
+            data_keys=_env("IDENTITY_DATA_KEYS", ""),
+            blind_index_key=_env("IDENTITY_BLIND_INDEX_KEY", ""),
+            issuer=_env("IDENTITY_ISSUER", "").rstrip("/"),
+            sms_backend=_env("SMS_BACKEND", "local"),
+            session_idle_seconds=_env_int("SSO_SESSION_IDLE_SECONDS", 30 * 60),
+            session_absolute_seconds=_env_int("SSO_SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60),
+            access_token_seconds=min(_env_int("ACCESS_TOKEN_SECONDS", 600), 600),
+            codes_per_phone_per_hour=_env_int("LOGIN_CODES_PER_PHONE_PER_HOUR", 5),
+            codes_per_ip_per_hour=_env_int("LOGIN_CODES_PER_IP_PER_HOUR", 20),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Everything the process needs, read once from the environment."""
 
@@ -161,6 +196,7 @@ class Settings:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     s3: S3Settings = field(default_factory=S3Settings)
     worker: WorkerSettings = field(default_factory=WorkerSettings)
+    identity: IdentitySettings = field(default_factory=IdentitySettings)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -169,4 +205,5 @@ class Settings:
             database=DatabaseSettings.from_env(),
             s3=S3Settings.from_env(),
             worker=WorkerSettings.from_env(),
+            identity=IdentitySettings.from_env(),
         )

@@ -1,0 +1,235 @@
+"""Identity tables: accounts, login codes, rate limits, SSO sessions, OAuth clients and tokens,
+signing keys, the dev SMS outbox and the append-only security events."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Final
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    func,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, INET, JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from onething.core.db import Base
+
+ROLES: Final = ("resident", "agent", "clerk", "admin")
+
+_TZ = DateTime(timezone=True)
+
+
+class User(Base):
+    """An account. Personal fields are ciphertexts (see identity.crypto) bound to the row id;
+    `*_index` columns are keyed blind indexes used for look-up and uniqueness."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role IN ('resident', 'agent', 'clerk', 'admin')", name="role_known"),
+        # A clerk always belongs to a department; nobody else does.
+        CheckConstraint(
+            "(role = 'clerk') = (department_code IS NOT NULL)", name="clerk_department"
+        ),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))
+    department_code: Mapped[str | None] = mapped_column(String(32))
+    name_encrypted: Mapped[str | None] = mapped_column(Text)
+    id_number_encrypted: Mapped[str | None] = mapped_column(Text)
+    id_number_index: Mapped[str | None] = mapped_column(String(64), unique=True)
+    phone_encrypted: Mapped[str | None] = mapped_column(Text)
+    phone_index: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(_TZ, server_default=func.now())
+    disabled_at: Mapped[datetime | None] = mapped_column(_TZ)
+
+
+class SecurityEvent(Base):
+    """Append-only (a trigger refuses UPDATE and DELETE): who did what, for whom, from where."""
+
+    __tablename__ = "security_events"
+    __table_args__ = (Index("ix_security_events_user_at", "user_id", "at"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(_TZ, server_default=func.now())
+    event_type: Mapped[str] = mapped_column(String(64))
+    # The subject the event is about (the resident for delegated actions).
+    user_id: Mapped[uuid.UUID | None] = mapped_column()
+    # The acting party when it is not the subject (RFC 8693 `act.sub`, e.g. an agent).
+    act_sub: Mapped[str | None] = mapped_column(String(64))
+    client_id: Mapped[str | None] = mapped_column(String(128))
+    ip: Mapped[str | None] = mapped_column(INET)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
+
+
+class LoginCode(Base):
+    """A one-time SMS code: stored as a keyed hash, short-lived, limited attempts."""
+
+    __tablename__ = "login_codes"
+    __table_args__ = (Index("ix_login_codes_phone_index_created_at", "phone_index", "created_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    phone_index: Mapped[str] = mapped_column(String(64))
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(_TZ)
+    expires_at: Mapped[datetime] = mapped_column(_TZ)
+    attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+    consumed_at: Mapped[datetime | None] = mapped_column(_TZ)
+
+
+class RateLimitHit(Base):
+    """Fixed-window counters shared by every API process (never process memory)."""
+
+    __tablename__ = "rate_limit_hits"
+
+    bucket: Mapped[str] = mapped_column(String(160), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(_TZ, primary_key=True)
+    hits: Mapped[int] = mapped_column(Integer)
+
+
+class SsoSession(Base):
+    """A login at the provider; the cookie holds a random id, the table only its hash."""
+
+    __tablename__ = "sso_sessions"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    amr: Mapped[list[str]] = mapped_column(ARRAY(String(16)))
+    created_at: Mapped[datetime] = mapped_column(_TZ)
+    last_seen_at: Mapped[datetime] = mapped_column(_TZ)
+    expires_at: Mapped[datetime] = mapped_column(_TZ)
+    ended_at: Mapped[datetime | None] = mapped_column(_TZ)
+
+
+class SmsOutboxMessage(Base):
+    """What the local SMS adapter 'sends': readable through a dev-only endpoint."""
+
+    __tablename__ = "sms_outbox"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    phone_index: Mapped[str] = mapped_column(String(64), index=True)
+    phone_encrypted: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(_TZ, server_default=func.now())
+
+
+class OAuthClient(Base):
+    """A relying party: the PWA (public, PKCE), mini-apps and department systems
+    (confidential, private_key_jwt)."""
+
+    __tablename__ = "oauth_clients"
+    __table_args__ = (
+        CheckConstraint(
+            "token_endpoint_auth_method IN ('none', 'private_key_jwt')", name="auth_method_known"
+        ),
+    )
+
+    client_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    token_endpoint_auth_method: Mapped[str] = mapped_column(String(32))
+    redirect_uris: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    grant_types: Mapped[list[str]] = mapped_column(ARRAY(String(64)))
+    scope: Mapped[str] = mapped_column(Text)
+    jwks: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    first_party: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    created_at: Mapped[datetime] = mapped_column(_TZ, server_default=func.now())
+
+
+class SigningKey(Base):
+    """The provider's asymmetric signing keys; private halves encrypted with the data key.
+    A key signs from `activated_at` until `retired_at` and is published until `expires_at`."""
+
+    __tablename__ = "signing_keys"
+
+    kid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    alg: Mapped[str] = mapped_column(String(16))
+    private_jwk_encrypted: Mapped[str] = mapped_column(Text)
+    public_jwk: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    activated_at: Mapped[datetime] = mapped_column(_TZ)
+    retired_at: Mapped[datetime | None] = mapped_column(_TZ)
+    expires_at: Mapped[datetime | None] = mapped_column(_TZ)
+
+
+class AuthorizationCode(Base):
+    """Single use, ≤ 60 s; `used_at` is set atomically at redemption so a replay is seen."""
+
+    __tablename__ = "authorization_codes"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    client_id: Mapped[str] = mapped_column(
+        ForeignKey("oauth_clients.client_id", ondelete="CASCADE")
+    )
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    sso_session_id: Mapped[uuid.UUID | None] = mapped_column()
+    redirect_uri: Mapped[str] = mapped_column(Text)
+    scope: Mapped[str] = mapped_column(Text)
+    nonce: Mapped[str | None] = mapped_column(String(255))
+    code_challenge: Mapped[str] = mapped_column(String(128))
+    code_challenge_method: Mapped[str] = mapped_column(String(8))
+    auth_time: Mapped[datetime] = mapped_column(_TZ)
+    amr: Mapped[list[str]] = mapped_column(ARRAY(String(16)))
+    created_at: Mapped[datetime] = mapped_column(_TZ)
+    expires_at: Mapped[datetime] = mapped_column(_TZ)
+    used_at: Mapped[datetime | None] = mapped_column(_TZ)
+
+
+class RefreshToken(Base):
+    """Rotated at every use; all tokens descended from one grant share a `family_id`, and
+    presenting a spent one revokes the whole family (RFC 9700 §4.14)."""
+
+    __tablename__ = "refresh_tokens"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    family_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    client_id: Mapped[str] = mapped_column(
+        ForeignKey("oauth_clients.client_id", ondelete="CASCADE")
+    )
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    sso_session_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    scope: Mapped[str] = mapped_column(Text)
+    auth_time: Mapped[datetime] = mapped_column(_TZ)
+    created_at: Mapped[datetime] = mapped_column(_TZ)
+    expires_at: Mapped[datetime] = mapped_column(_TZ)
+    rotated_at: Mapped[datetime | None] = mapped_column(_TZ)
+    revoked_at: Mapped[datetime | None] = mapped_column(_TZ)
+
+
+class AccessToken(Base):
+    """Issued JWT access tokens by `jti`: makes revocation and introspection exact."""
+
+    __tablename__ = "access_tokens"
+
+    jti: Mapped[str] = mapped_column(String(64), primary_key=True)
+    family_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    client_id: Mapped[str] = mapped_column(
+        ForeignKey("oauth_clients.client_id", ondelete="CASCADE")
+    )
+    subject: Mapped[str] = mapped_column(String(128))
+    act_sub: Mapped[str | None] = mapped_column(String(128))
+    scope: Mapped[str] = mapped_column(Text)
+    sso_session_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    created_at: Mapped[datetime] = mapped_column(_TZ)
+    expires_at: Mapped[datetime] = mapped_column(_TZ)
+    revoked_at: Mapped[datetime | None] = mapped_column(_TZ)
+
+
+class ClientAssertionJti(Base):
+    """`jti` of each private_key_jwt assertion seen, until it expires: no replay."""
+
+    __tablename__ = "client_assertion_jtis"
+
+    client_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    jti: Mapped[str] = mapped_column(String(255), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(_TZ)

@@ -1,0 +1,35 @@
+"""The identity domain's route handlers outside /api/v1 (the provider) and inside it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from onething.identity.account_controllers import MeController
+from onething.identity.controllers import (
+    DiscoveryController,
+    ProviderController,
+    UserinfoController,
+)
+from onething.identity.login_controllers import DevSmsOutboxController, LoginController
+
+if TYPE_CHECKING:
+    from litestar.types import ControllerRouterHandler
+
+    from onething.core.settings import Settings
+
+
+def provider_route_handlers(settings: Settings) -> list[ControllerRouterHandler]:
+    """`/oauth2/...` and `/.well-known/...`; the SMS outbox reader only in dev and test."""
+    handlers: list[ControllerRouterHandler] = [
+        ProviderController,
+        UserinfoController,
+        DiscoveryController,
+        LoginController,
+    ]
+    if settings.app.is_dev:
+        handlers.append(DevSmsOutboxController)
+    return handlers
+
+
+def api_handlers() -> list[ControllerRouterHandler]:
+    return [MeController]

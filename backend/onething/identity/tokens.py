@@ -1,0 +1,124 @@
+"""JWT access tokens (RFC 9068): claims, signing and verification (no I/O)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final
+
+from joserfc import jws, jwt
+from joserfc.errors import JoseError
+from joserfc.jwt import JWTClaimsRegistry
+
+from onething.identity.context import SIGNING_ALG
+
+if TYPE_CHECKING:
+    from onething.identity.keys import KeyRing
+
+ACCESS_TOKEN_TYP: Final = "at+jwt"  # noqa: S105 — a media type, not a secret
+LEEWAY_SECONDS: Final = 30
+
+
+class TokenRejectedError(Exception):
+    """The token is not one this API accepts; the message is safe to show the caller."""
+
+
+class UnknownSigningKeyError(TokenRejectedError):
+    """Signed by a `kid` this ring does not hold (perhaps rotated in by another replica)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling: `sub` is whom the request acts for (a resident, or a client for
+    client_credentials), `act` the party actually acting (an agent) when delegated."""
+
+    sub: str
+    client_id: str
+    scopes: frozenset[str]
+    jti: str
+    act: dict[str, Any] | None = None
+
+    @property
+    def actor(self) -> str:
+        """Who pressed the button: the agent for a delegated token, otherwise `sub`."""
+        if self.act and isinstance(self.act.get("sub"), str):
+            return str(self.act["sub"])
+        return self.sub
+
+    def has_scopes(self, *required: str) -> bool:
+        return set(required) <= self.scopes
+
+
+def sign_access_token(ring: KeyRing, claims: dict[str, Any]) -> str:
+    header = {"alg": SIGNING_ALG, "kid": ring.signing_kid, "typ": ACCESS_TOKEN_TYP}
+    return jwt.encode(header, claims, ring.signing_key, algorithms=[SIGNING_ALG])
+
+
+def sign_jwt(ring: KeyRing, claims: dict[str, Any], *, typ: str = "JWT") -> str:
+    header = {"alg": SIGNING_ALG, "kid": ring.signing_kid, "typ": typ}
+    return jwt.encode(header, claims, ring.signing_key, algorithms=[SIGNING_ALG])
+
+
+def unverified_kid(token: str) -> str | None:
+    try:
+        kid = jws.extract_compact(token.encode("ascii")).headers().get("kid")
+    except (JoseError, ValueError, UnicodeEncodeError):
+        return None
+    return kid if isinstance(kid, str) else None
+
+
+def verify_access_token(
+    ring: KeyRing,
+    token: str,
+    *,
+    issuer: str,
+    audience: str | None,
+    now: int,
+    check_expiry: bool = True,
+) -> dict[str, Any]:
+    """Signature by one of our published keys, `typ` at+jwt, our `iss`, the expected `aud`
+    (None skips it, for revocation and introspection), and `exp`. Returns the claims."""
+    kid = unverified_kid(token)
+    if kid is None:
+        msg = "malformed token"
+        raise TokenRejectedError(msg)
+    key = ring.verifying.get(kid)
+    if key is None:
+        msg = "unknown signing key"
+        raise UnknownSigningKeyError(msg)
+    try:
+        decoded = jwt.decode(token, key, algorithms=[SIGNING_ALG])
+    except (JoseError, ValueError) as exc:
+        msg = "bad signature"
+        raise TokenRejectedError(msg) from exc
+    if decoded.header.get("typ") != ACCESS_TOKEN_TYP:
+        msg = "not an access token"
+        raise TokenRejectedError(msg)
+    options: dict[str, Any] = {
+        "iss": {"essential": True, "value": issuer},
+        "jti": {"essential": True},
+        "sub": {"essential": True},
+        "client_id": {"essential": True},
+    }
+    if audience is not None:
+        options["aud"] = {"essential": True, "value": audience}
+    if check_expiry:
+        options["exp"] = {"essential": True}
+    registry = JWTClaimsRegistry(now=now, leeway=LEEWAY_SECONDS, **options)
+    try:
+        registry.validate(decoded.claims)
+    except JoseError as exc:
+        msg = f"claim check failed: {exc.error}"
+        raise TokenRejectedError(msg) from exc
+    return dict(decoded.claims)
+
+
+def principal_from_claims(claims: dict[str, Any]) -> Principal:
+    scope = claims.get("scope") or ""
+    act = claims.get("act")
+    return Principal(
+        sub=str(claims["sub"]),
+        client_id=str(claims["client_id"]),
+        scopes=frozenset(str(scope).split()),
+        jti=str(claims["jti"]),
+        act=act if isinstance(act, dict) else None,
+    )
