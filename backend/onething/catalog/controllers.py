@@ -22,8 +22,9 @@ from onething.catalog.schemas import (
     ValidateRequest,
     ValidateResponse,
 )
+from onething.catalog.stats import form_stats
 from onething.catalog.validate import validate_answers
-from onething.catalog.views import bundle_detail, bundle_summary, form_effort, service_detail
+from onething.catalog.views import bundle_detail, bundle_summary, service_detail
 from onething.core.errors import NOT_FOUND, VALIDATION, FieldError, ProblemDetails, ProblemError
 
 BundleId = Annotated[str, msgspec.Meta(max_length=64)]
@@ -110,7 +111,7 @@ class CatalogController(Controller):
             catalog_version=form.catalog_version,
             services=list(form.services),
             schema=form.schema,
-            effort=form_effort(catalog, form),
+            effort=form_stats(catalog, form),
         )
 
     @post(
@@ -131,15 +132,7 @@ class CatalogController(Controller):
         form = _merged(catalog, bundle_id, data.situation_answers, data.optional_services)
         errors = validate_answers(form, data.answers)
         if errors:
-            raise ProblemError(
-                VALIDATION,
-                errors=[
-                    FieldError(
-                        field=e.field, code=e.code, message_zh=e.message_zh, message_en=e.message_en
-                    )
-                    for e in errors
-                ],
-            )
+            raise ProblemError(VALIDATION, errors=errors)
         return ValidateResponse(valid=True, catalog_version=catalog.version)
 
     @get(

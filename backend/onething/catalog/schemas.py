@@ -7,6 +7,7 @@ from typing import Annotated
 import msgspec
 
 from onething.catalog.model import LocalText
+from onething.catalog.stats import BundleStats
 
 ShortId = Annotated[str, msgspec.Meta(max_length=64)]
 
@@ -81,23 +82,12 @@ class FormRequest(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
     optional_services: Annotated[list[ShortId], msgspec.Meta(max_length=50)] = []
 
 
-class Effort(msgspec.Struct, frozen=True, kw_only=True):
-    """How much the merge saves: fields the resident would fill service by service, and now."""
-
-    services: int
-    individual_fields: int
-    merged_fields: int
-    produced_fields: int
-    prefillable_fields: int
-    ratio: float
-
-
 class FormResponse(msgspec.Struct, frozen=True, kw_only=True):
     bundle: str
     catalog_version: str
     services: list[str]
     schema: dict[str, object]
-    effort: Effort
+    effort: BundleStats
 
 
 class ValidateRequest(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

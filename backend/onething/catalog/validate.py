@@ -21,6 +21,7 @@ from onething.catalog.form import MergedField, MergedForm
 from onething.catalog.form_schema import FIXED_PATTERNS, UNIT_LABELS
 from onething.catalog.messages import REGION_LEVELS, SEXES, render
 from onething.catalog.model import SITUATION_SECTION, ElementType
+from onething.core.errors import FieldError  # field = the data element id
 
 _CHINA: Final = dt.timezone(dt.timedelta(hours=8))
 _DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
@@ -32,15 +33,6 @@ _EMAIL: Final = re.compile(r"[^@\s]{1,64}@[^@\s]+\.[^@\s]+")
 _MONEY: Final = re.compile(FIXED_PATTERNS["money"], re.ASCII)
 _UPLOAD: Final = re.compile(FIXED_PATTERNS["file"], re.ASCII)
 _MISSING: Final = object()
-
-
-class FieldError(msgspec.Struct, frozen=True, kw_only=True):
-    """One problem with one answer; ``field`` is the data element id (``mother.id_number``)."""
-
-    field: str
-    code: str
-    message_zh: str
-    message_en: str
 
 
 class Problem(msgspec.Struct, frozen=True):

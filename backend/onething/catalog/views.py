@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from onething.catalog.form import MergedForm
 from onething.catalog.model import Bundle, Catalog, Service
 from onething.catalog.schemas import (
     BundleDetail,
     BundleServiceItem,
     BundleSummary,
     DepartmentRef,
-    Effort,
     FormFieldItem,
     Localized,
     ServiceDetail,
@@ -78,20 +76,6 @@ def bundle_detail(catalog: Catalog, bundle: Bundle) -> BundleDetail:
         catalog_version=catalog.version,
         services=services,
         situations=situations,
-    )
-
-
-def form_effort(catalog: Catalog, form: MergedForm) -> Effort:
-    """Fields asked service by service versus in the merged form, for this very form."""
-    individual = sum(len(catalog.services[s].form) for s in form.services)
-    merged = len(form.fields)
-    return Effort(
-        services=len(form.services),
-        individual_fields=individual,
-        merged_fields=merged,
-        produced_fields=len(form.produced),
-        prefillable_fields=sum(1 for e in form.fields if catalog.elements[e].prefill),
-        ratio=round(merged / individual, 3) if individual else 0.0,
     )
 
 
