@@ -11,11 +11,14 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onething.identity.context import IdentityContext
+from onething.identity.keys import forget_cached_keys
 
 
 @pytest.fixture
 def ctx(app: Litestar) -> IdentityContext:
     context: IdentityContext = app.state.identity
+    # Tables are truncated between tests; a key cached by an earlier test no longer exists.
+    forget_cached_keys(context)
     return context
 
 

@@ -148,3 +148,11 @@ async def redeem(browser: Browser, code: str, verifier: str | None, **overrides:
         data["code_verifier"] = verifier
     data.update(overrides)
     return await browser.post("/oauth2/token", data=data)
+
+
+async def forget_rate_limits(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    """Between two logins of one phone in one test (the limit is one code a minute)."""
+    from sqlalchemy import text
+
+    async with sessionmaker() as session, session.begin():
+        await session.execute(text("DELETE FROM rate_limit_hits"))

@@ -20,21 +20,15 @@ from litestar.response import Redirect
 from onething.core.errors import NOT_FOUND, ProblemError
 from onething.core.i18n import Language, negotiate_language
 from onething.identity import pages
+from onething.identity.adapters import Client, HttpRequest, OAuthResponse, Subject
 from onething.identity.context import SIGNING_ALG, identity_context
 from onething.identity.crypto import new_token
 from onething.identity.deps import Ctx, DbSession
+from onething.identity.grants import user_info
 from onething.identity.guards import current_principal, require_scopes
 from onething.identity.keys import load_keyring
 from onething.identity.models import User
-from onething.identity.provider import (
-    SCOPES_SUPPORTED,
-    Client,
-    HttpRequest,
-    OAuthResponse,
-    Provider,
-    Subject,
-    user_info,
-)
+from onething.identity.provider import SCOPES_SUPPORTED, Provider
 from onething.identity.sessions import ActiveSession, active_session
 from onething.identity.tokens import Principal
 
@@ -311,12 +305,23 @@ class UserinfoController(Controller):
         self, principal: NamedDependency[Principal], db_session: DbSession, ctx: Ctx
     ) -> UserinfoResponse:
         """Claims about the signed-in resident; needs an access token with scope `openid`."""
-        require_scopes(principal, "openid")
-        user = await db_session.get(User, _uuid_or_none(principal.sub))
-        if user is None or user.disabled_at is not None:
-            raise ProblemError(NOT_FOUND)
-        info = user_info(ctx, user, " ".join(sorted(principal.scopes)))
-        return msgspec.convert(dict(info), UserinfoResponse)
+        return await _userinfo(principal, db_session, ctx)
+
+    @post(operation_id="userinfoPost", summary="OpenID Connect userinfo (POST)", status_code=200)
+    async def userinfo_post(
+        self, principal: NamedDependency[Principal], db_session: DbSession, ctx: Ctx
+    ) -> UserinfoResponse:
+        """The same as GET (OpenID Connect Core §5.3.1); the token still only in the header."""
+        return await _userinfo(principal, db_session, ctx)
+
+
+async def _userinfo(principal: Principal, db: DbSession, ctx: Ctx) -> UserinfoResponse:
+    require_scopes(principal, "openid")
+    user = await db.get(User, _uuid_or_none(principal.sub))
+    if user is None or user.disabled_at is not None:
+        raise ProblemError(NOT_FOUND)
+    info = user_info(ctx, user, " ".join(sorted(principal.scopes)))
+    return msgspec.convert(dict(info), UserinfoResponse)
 
 
 class DiscoveryController(Controller):

@@ -153,3 +153,8 @@ async def rotate_signing_key(
     await db.flush()
     _cache_for(ctx).clear()
     return row.kid
+
+
+def forget_cached_keys(ctx: IdentityContext) -> None:
+    """Drop this process's cached ring (after keys change underneath, e.g. a test truncation)."""
+    _cache_for(ctx).clear()

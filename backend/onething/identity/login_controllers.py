@@ -93,7 +93,7 @@ class LoginController(Controller):
         """Sends a one-time code by SMS (rate-limited per phone and per IP)."""
         language = language_of(request)
         target = safe_next(data.get("next"))
-        csrf, cookie = new_csrf_cookie(ctx)
+        csrf, cookie = new_csrf_cookie(ctx, request.cookies.get(CSRF_COOKIE))
         if not _csrf_ok(request, data):
             error = pick(language, *_CSRF_FAILED)
             page = pages.phone_page(language, csrf=csrf, next_url=target, error=error)
@@ -124,7 +124,7 @@ class LoginController(Controller):
         language = language_of(request)
         target = safe_next(data.get("next"))
         phone = data.get("phone", "").strip()
-        csrf, csrf_cookie = new_csrf_cookie(ctx)
+        csrf, csrf_cookie = new_csrf_cookie(ctx, request.cookies.get(CSRF_COOKIE))
         if not _csrf_ok(request, data):
             error = pick(language, *_CSRF_FAILED)
             page = pages.phone_page(language, csrf=csrf, next_url=target, error=error)
