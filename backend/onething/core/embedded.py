@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import ctypes
 import json
@@ -71,6 +72,16 @@ class ChildProcess:
     process: subprocess.Popen[bytes]
     graceful_signal: int = signal.SIGTERM
     log_file: IO[bytes] | None = None
+    log_path: Path | None = None
+
+    def log_tail(self, lines: int = 15) -> str:
+        if self.log_path is None or not self.log_path.is_file():
+            return ""
+        with self.log_path.open("rb") as handle:
+            handle.seek(0, os.SEEK_END)
+            handle.seek(max(0, handle.tell() - 8192))
+            tail = handle.read().decode(errors="replace").splitlines()[-lines:]
+        return "\n".join(tail)
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -112,7 +123,7 @@ def spawn(
         start_new_session=True,
         preexec_fn=lambda: _die_with_parent(graceful_signal),  # noqa: PLW1509
     )
-    return ChildProcess(name, process, graceful_signal, log_file)
+    return ChildProcess(name, process, graceful_signal, log_file, log_path)
 
 
 class StartCancelled(Exception):  # noqa: N818 — a request, not a failure
@@ -132,6 +143,8 @@ def wait_until(
             raise StartCancelled(what)
         if child is not None and not child.alive():
             msg = f"{child.name} exited with {child.process.returncode} while waiting for {what}"
+            if tail := child.log_tail():
+                msg += f"; its log ends:\n{tail}"
             raise RuntimeError(msg)
         try:
             if callable(check) and check():
@@ -145,19 +158,33 @@ def wait_until(
 
 def load_or_create_secrets(path: Path) -> dict[str, str]:
     """Dev secrets live in var/, generated once, never committed, readable by the owner only."""
-    if path.is_file():
-        data: dict[str, str] = json.loads(path.read_text())
-        return data
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = {
-        "postgres_password": secrets.token_urlsafe(24),
-        "s3_access_key_id": "OT" + secrets.token_hex(9).upper(),
-        "s3_secret_access_key": secrets.token_urlsafe(30),
+    generators = {
+        "postgres_password": lambda: secrets.token_urlsafe(24),
+        "s3_access_key_id": lambda: "OT" + secrets.token_hex(9).upper(),
+        "s3_secret_access_key": lambda: secrets.token_urlsafe(30),
+        # 256-bit keys, base64url: identity's field encryption and blind indexes.
+        "identity_data_key": _urlsafe_key,
+        "identity_blind_index_key": _urlsafe_key,
     }
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    data: dict[str, str] = json.loads(path.read_text()) if path.is_file() else {}
+    missing = [name for name in generators if name not in data]
+    if not missing:
+        return data
+    # Existing secrets are kept (data encrypted under them must stay readable); a var/ made
+    # by an older version only gains the secrets it lacks.
+    data.update({name: generators[name]() for name in missing})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".tmp")
+    partial.unlink(missing_ok=True)
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
         json.dump(data, handle, indent=2)
+    partial.replace(path)
     return data
+
+
+def _urlsafe_key() -> str:
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).rstrip(b"=").decode("ascii")
 
 
 # --- PostgreSQL -------------------------------------------------------------------------------
@@ -314,20 +341,36 @@ class EmbeddedPostgres:
 
 @dataclass(frozen=True)
 class SeaweedPorts:
+    """Every port `weed server` listens on; all distinct (a clash makes weed exit with 255)."""
+
     s3: int
     master: int
     volume: int
     filer: int
+    s3_grpc: int
+    master_grpc: int
+    volume_grpc: int
+    filer_grpc: int
+    s3_iceberg: int
 
     @classmethod
     def pick(cls, s3: int | None = None) -> SeaweedPorts:
-        ports: list[int] = []
-        for preferred in (s3, None, None, None):
-            port = free_port(preferred)
-            while port in ports:
-                port = free_port()
-            ports.append(port)
-        return cls(*ports)
+        # Hold every socket open until all are chosen: the kernel may hand the same ephemeral
+        # port to two successive bind-and-close probes.
+        sockets: list[socket.socket] = []
+        try:
+            for preferred in [s3] + [None] * 8:
+                sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                sockets.append(sock)
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                try:
+                    sock.bind(("127.0.0.1", preferred or 0))
+                except OSError:
+                    sock.bind(("127.0.0.1", 0))
+            return cls(*(sock.getsockname()[1] for sock in sockets))
+        finally:
+            for sock in sockets:
+                sock.close()
 
 
 class EmbeddedSeaweed:
@@ -382,17 +425,17 @@ class EmbeddedSeaweed:
             "-ip=127.0.0.1",
             "-ip.bind=127.0.0.1",
             f"-master.port={p.master}",
-            f"-master.port.grpc={free_port()}",
+            f"-master.port.grpc={p.master_grpc}",
             f"-volume.port={p.volume}",
-            f"-volume.port.grpc={free_port()}",
+            f"-volume.port.grpc={p.volume_grpc}",
             "-volume.preStopSeconds=0",
             "-master.volumeSizeLimitMB=256",
             f"-filer.port={p.filer}",
-            f"-filer.port.grpc={free_port()}",
+            f"-filer.port.grpc={p.filer_grpc}",
             "-s3",
             f"-s3.port={p.s3}",
-            f"-s3.port.grpc={free_port()}",
-            f"-s3.port.iceberg={free_port()}",
+            f"-s3.port.grpc={p.s3_grpc}",
+            f"-s3.port.iceberg={p.s3_iceberg}",
             f"-s3.config={config}",
             "-metricsPort=0",
         ]

@@ -1,0 +1,23 @@
+"""Port choice for the embedded servers (a clash is what makes weed exit with 255)."""
+
+from __future__ import annotations
+
+import dataclasses
+import socket
+
+from onething.core.embedded import SeaweedPorts, free_port
+
+
+def test_seaweed_ports_are_all_distinct() -> None:
+    for _ in range(50):
+        ports = dataclasses.astuple(SeaweedPorts.pick())
+        assert len(set(ports)) == len(ports) == 9
+
+
+def test_a_busy_preferred_port_is_replaced_by_a_free_one() -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        taken = busy.getsockname()[1]
+        assert SeaweedPorts.pick(taken).s3 != taken
+        assert free_port(taken) != taken
