@@ -352,6 +352,7 @@ class SeaweedPorts:
     volume_grpc: int
     filer_grpc: int
     s3_iceberg: int
+    s3_lance: int  # defaults to a fixed 9101: two servers on one machine would clash
 
     @classmethod
     def pick(cls, s3: int | None = None) -> SeaweedPorts:
@@ -359,7 +360,7 @@ class SeaweedPorts:
         # port to two successive bind-and-close probes.
         sockets: list[socket.socket] = []
         try:
-            for preferred in [s3] + [None] * 8:
+            for preferred in [s3] + [None] * 9:
                 sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
                 sockets.append(sock)
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -436,6 +437,7 @@ class EmbeddedSeaweed:
             f"-s3.port={p.s3}",
             f"-s3.port.grpc={p.s3_grpc}",
             f"-s3.port.iceberg={p.s3_iceberg}",
+            f"-s3.port.lance={p.s3_lance}",
             f"-s3.config={config}",
             "-metricsPort=0",
         ]
