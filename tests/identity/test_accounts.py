@@ -81,3 +81,20 @@ async def test_security_events_refuse_update_and_delete(
         await session.rollback()
         count = (await session.execute(text("SELECT count(*) FROM security_events"))).scalar()
         assert count == 1
+
+
+async def test_the_pwa_client_is_ensured_idempotently(
+    sessionmaker: async_sessionmaker[AsyncSession], clean_db: None
+) -> None:
+    from onething.identity.clients import PWA_CLIENT_ID, ensure_pwa_client
+    from onething.identity.models import OAuthClient
+
+    for url in ("http://127.0.0.1:8000", "https://onething.example"):
+        async with sessionmaker() as session, session.begin():
+            await ensure_pwa_client(session, url)
+    async with sessionmaker() as session:
+        client = await session.get(OAuthClient, PWA_CLIENT_ID)
+    assert client is not None
+    assert client.redirect_uris == ["https://onething.example/auth/callback"]
+    assert client.token_endpoint_auth_method == "none"
+    assert client.first_party

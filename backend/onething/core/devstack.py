@@ -49,6 +49,10 @@ class Devstack:
         self.var_dir.mkdir(parents=True, exist_ok=True)
         (self.var_dir / "log").mkdir(exist_ok=True)
         secrets = load_or_create_secrets(self.var_dir / "secrets.json")
+        if not self.env.get("IDENTITY_DATA_KEYS"):
+            self.env["IDENTITY_DATA_KEYS"] = f"dev1:{secrets['identity_data_key']}"
+        if not self.env.get("IDENTITY_BLIND_INDEX_KEY"):
+            self.env["IDENTITY_BLIND_INDEX_KEY"] = secrets["identity_blind_index_key"]
         if not self.env.get("DATABASE_URL"):
             self.postgres = EmbeddedPostgres(
                 self.var_dir / "pg",
