@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from onething.core.embedded import free_port
+from onething.core.embedded import free_port, free_ports
 from onething.core.settings import REPO_ROOT
 
 pytestmark = pytest.mark.slow
@@ -57,7 +57,10 @@ def var_dir() -> Iterator[Path]:
 def _start(var_dir: Path, port: int) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "S3_"))}
     # Ports of our own, so a devstack already running on this machine cannot collide with us.
-    env.update(PORT=str(port), DEVSTACK_PG_PORT=str(free_port()), DEVSTACK_S3_PORT=str(free_port()))
+    pg_port, s3_port = free_ports(2)
+    while port in (pg_port, s3_port):
+        pg_port, s3_port = free_ports(2)
+    env.update(PORT=str(port), DEVSTACK_PG_PORT=str(pg_port), DEVSTACK_S3_PORT=str(s3_port))
     return subprocess.Popen(
         [sys.executable, "-m", "onething", "devstack", "--var-dir", str(var_dir)],
         env=env,

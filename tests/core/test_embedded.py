@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import socket
 
-from onething.core.embedded import SeaweedPorts, free_port
+from onething.core.embedded import SeaweedPorts, free_port, free_ports
 
 
 def test_seaweed_ports_are_all_distinct() -> None:
@@ -21,3 +21,9 @@ def test_a_busy_preferred_port_is_replaced_by_a_free_one() -> None:
         taken = busy.getsockname()[1]
         assert SeaweedPorts.pick(taken).s3 != taken
         assert free_port(taken) != taken
+
+
+def test_excluded_ports_are_never_chosen() -> None:
+    promised = free_port()
+    for _ in range(50):
+        assert promised not in free_ports(10, preferred=promised, exclude={promised})

@@ -17,7 +17,7 @@ from onething.core.embedded import (
     EmbeddedSeaweed,
     SeaweedPorts,
     StartCancelled,
-    free_port,
+    free_ports,
     load_or_create_secrets,
     spawn,
     wait_until,
@@ -56,7 +56,11 @@ class Devstack:
         if not self.env.get("DATABASE_URL"):
             self.postgres = EmbeddedPostgres(
                 self.var_dir / "pg",
-                free_port(int(self.env.get("DEVSTACK_PG_PORT", DEFAULT_PG_PORT))),
+                free_ports(
+                    1,
+                    int(self.env.get("DEVSTACK_PG_PORT", DEFAULT_PG_PORT)),
+                    exclude={self.api_port},
+                )[0],
                 secrets["postgres_password"],
                 log_path=self.var_dir / "log" / "postgres.log",
             )
@@ -73,7 +77,10 @@ class Devstack:
                 self.var_dir / "s3",
                 secrets["s3_access_key_id"],
                 secrets["s3_secret_access_key"],
-                ports=SeaweedPorts.pick(int(self.env.get("DEVSTACK_S3_PORT", DEFAULT_S3_PORT))),
+                ports=SeaweedPorts.pick(
+                    int(self.env.get("DEVSTACK_S3_PORT", DEFAULT_S3_PORT)),
+                    exclude={self.api_port},
+                ),
                 log_path=self.var_dir / "log" / "seaweedfs.log",
             )
             self.seaweed.start(cancel=self.cancel)

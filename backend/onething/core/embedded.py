@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Final
@@ -38,6 +39,36 @@ def free_port(preferred: int | None = None) -> int:
             return port
     msg = "no free TCP port on 127.0.0.1"
     raise RuntimeError(msg)
+
+
+def free_ports(
+    count: int, preferred: int | None = None, exclude: Collection[int] = ()
+) -> list[int]:
+    """`count` distinct free ports, the first being `preferred` when that one is free, none of
+    them in `exclude` (ports promised to a server that has not bound them yet).
+
+    Every socket stays open until all are chosen: the kernel may hand the same ephemeral
+    port to two successive bind-and-close probes, and a clash makes a server exit.
+    """
+    sockets: list[socket.socket] = []
+    try:
+        for wanted in [preferred] + [None] * (count - 1):
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            sockets.append(sock)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind(("127.0.0.1", wanted if wanted and wanted not in exclude else 0))
+            except OSError:
+                sock.bind(("127.0.0.1", 0))
+            while sock.getsockname()[1] in exclude:
+                sock.close()
+                sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                sockets[-1] = sock
+                sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
 
 
 def port_open(port: int) -> bool:
@@ -355,23 +386,8 @@ class SeaweedPorts:
     s3_lance: int  # defaults to a fixed 9101: two servers on one machine would clash
 
     @classmethod
-    def pick(cls, s3: int | None = None) -> SeaweedPorts:
-        # Hold every socket open until all are chosen: the kernel may hand the same ephemeral
-        # port to two successive bind-and-close probes.
-        sockets: list[socket.socket] = []
-        try:
-            for preferred in [s3] + [None] * 9:
-                sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-                sockets.append(sock)
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-                try:
-                    sock.bind(("127.0.0.1", preferred or 0))
-                except OSError:
-                    sock.bind(("127.0.0.1", 0))
-            return cls(*(sock.getsockname()[1] for sock in sockets))
-        finally:
-            for sock in sockets:
-                sock.close()
+    def pick(cls, s3: int | None = None, exclude: Collection[int] = ()) -> SeaweedPorts:
+        return cls(*free_ports(10, preferred=s3, exclude=exclude))
 
 
 class EmbeddedSeaweed:
