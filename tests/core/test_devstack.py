@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -54,80 +55,86 @@ def var_dir() -> Iterator[Path]:
     shutil.rmtree(path, ignore_errors=True)
 
 
-def _start(var_dir: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "S3_"))}
-    # Ports of our own, so a devstack already running on this machine cannot collide with us.
-    pg_port, s3_port = free_ports(2)
-    while port in (pg_port, s3_port):
-        pg_port, s3_port = free_ports(2)
-    env.update(PORT=str(port), DEVSTACK_PG_PORT=str(pg_port), DEVSTACK_S3_PORT=str(s3_port))
-    return subprocess.Popen(
-        [sys.executable, "-m", "onething", "devstack", "--var-dir", str(var_dir)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+class Devstack:
+    """`onething devstack` as a subprocess, its output collected by a reader thread."""
 
+    def __init__(self, var_dir: Path, port: int) -> None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "S3_"))}
+        # Ports of our own, so a devstack already running here cannot collide with us.
+        pg_port, s3_port = free_ports(2, exclude={port})
+        env.update(PORT=str(port), DEVSTACK_PG_PORT=str(pg_port), DEVSTACK_S3_PORT=str(s3_port))
+        self.port = port
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "onething", "devstack", "--var-dir", str(var_dir)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        self.lines: list[str] = []
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
 
-def _wait_ready(
-    process: subprocess.Popen[bytes], port: int, timeout: float = 120
-) -> dict[str, object]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            output = process.stdout.read().decode(errors="replace") if process.stdout else ""
-            pytest.fail(f"devstack exited early with {process.returncode}:\n{output}")
-        if (report := _readiness(port)) is not None:
-            return report
-        time.sleep(0.5)
-    pytest.fail("devstack did not become ready")
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for raw in self.process.stdout:
+            self.lines.append(raw.decode(errors="replace"))
 
+    @property
+    def output(self) -> str:
+        return "".join(self.lines)
 
-def _interrupt(process: subprocess.Popen[bytes]) -> str:
-    process.send_signal(signal.SIGINT)  # what Ctrl-C sends
-    output, _ = process.communicate(timeout=90)
-    return output.decode(errors="replace")
+    def wait_for(self, text: str, timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if text in self.output:
+                return
+            if self.process.poll() is not None:
+                self.reader.join(5)
+                pytest.fail(f"devstack exited with {self.process.returncode}:\n{self.output}")
+            time.sleep(0.2)
+        pytest.fail(f"devstack never said {text!r}:\n{self.output}")
+
+    def interrupt(self) -> int:
+        self.process.send_signal(signal.SIGINT)  # what Ctrl-C sends
+        code = self.process.wait(timeout=90)
+        self.reader.join(10)
+        return code
 
 
 def test_devstack_serves_and_ctrl_c_leaves_no_process_behind(var_dir: Path) -> None:
-    port = free_port()
-    process = _start(var_dir, port)
+    stack = Devstack(var_dir, free_port())
     try:
-        report = _wait_ready(process, port)
-        assert report == {
+        stack.wait_for("Press Ctrl-C to stop.")
+        assert _readiness(stack.port) == {
             "status": "ok",
             "checks": {"database": {"status": "ok"}, "storage": {"status": "ok"}},
         }
         assert _processes_using(str(var_dir)), "postgres and weed should run from the var dir"
     finally:
-        output = _interrupt(process)
-    assert process.returncode == 0, output
-    assert "OneThing is up" in output
+        code = stack.interrupt()
+    assert code == 0, stack.output
     assert _processes_using(str(var_dir)) == []
     assert (var_dir / "pg" / "PG_VERSION").is_file()
     assert (var_dir / "secrets.json").stat().st_mode & 0o077 == 0
 
     # A second run reuses var/: same cluster, same generated secrets, ready again.
     secrets_before = (var_dir / "secrets.json").read_text()
-    process = _start(var_dir, port)
+    stack = Devstack(var_dir, stack.port)
     try:
-        assert _wait_ready(process, port)["status"] == "ok"
+        stack.wait_for("Press Ctrl-C to stop.")
+        assert _readiness(stack.port) is not None
+        assert "already published" in stack.output
     finally:
-        output = _interrupt(process)
-    assert process.returncode == 0, output
+        code = stack.interrupt()
+    assert code == 0, stack.output
     assert (var_dir / "secrets.json").read_text() == secrets_before
     assert _processes_using(str(var_dir)) == []
 
 
 def test_ctrl_c_during_start_up_also_leaves_no_process_behind(var_dir: Path) -> None:
-    process = _start(var_dir, free_port())
-    assert process.stdout is not None
-    seen = []
-    for raw in process.stdout:  # interrupt as soon as PostgreSQL is up, before S3 and the API
-        seen.append(raw.decode(errors="replace"))
-        if "PostgreSQL" in seen[-1]:
-            break
-    output = "".join(seen) + _interrupt(process)
-    assert process.returncode == 130, output
-    assert "OneThing is up" not in output
+    stack = Devstack(var_dir, free_port())
+    stack.wait_for("PostgreSQL")  # interrupt before S3 and the API are up
+    code = stack.interrupt()
+    assert code == 130, stack.output
+    assert "OneThing is up" not in stack.output
     assert _processes_using(str(var_dir)) == []

@@ -446,7 +446,10 @@ class EmbeddedSeaweed:
             f"-volume.port={p.volume}",
             f"-volume.port.grpc={p.volume_grpc}",
             "-volume.preStopSeconds=0",
-            "-master.volumeSizeLimitMB=256",
+            # Each bucket is a collection that grows 7 volumes at a time: the default limit of
+            # 8 volumes leaves the third bucket unwritable ("InternalError" on PutObject).
+            "-volume.max=200",
+            "-master.volumeSizeLimitMB=64",
             f"-filer.port={p.filer}",
             f"-filer.port.grpc={p.filer_grpc}",
             "-s3",
