@@ -127,11 +127,16 @@ class Subject:
         sso_session_id: uuid.UUID | None = None,
         auth_time: datetime | None = None,
         amr: list[str] | None = None,
+        act: dict[str, Any] | None = None,
+        delegation_id: str | None = None,
     ) -> None:
         self.user = user
         self.sso_session_id = sso_session_id
         self.auth_time = auth_time
         self.amr = amr or []
+        # RFC 8693: who actually acts (an agent), and the delegation that allows it.
+        self.act = act
+        self.delegation_id = delegation_id
 
     def get_user_id(self) -> str:
         return str(self.user.id)

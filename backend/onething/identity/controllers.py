@@ -353,7 +353,12 @@ def provider_metadata(ctx: Ctx) -> dict[str, Any]:
         "scopes_supported": list(SCOPES_SUPPORTED),
         "response_types_supported": ["code"],
         "response_modes_supported": ["query"],
-        "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
+        "grant_types_supported": [
+            "authorization_code",
+            "refresh_token",
+            "client_credentials",
+            "urn:ietf:params:oauth:grant-type:token-exchange",
+        ],
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": [SIGNING_ALG],
         "token_endpoint_auth_methods_supported": auth_methods,

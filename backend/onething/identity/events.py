@@ -21,6 +21,10 @@ TOKEN_REVOKED: Final = "token_revoked"  # noqa: S105
 REFRESH_TOKEN_REUSED: Final = "refresh_token_reused"  # noqa: S105
 AUTHORIZATION_CODE_REUSED: Final = "authorization_code_reused"
 SIGNING_KEY_ROTATED: Final = "signing_key_rotated"
+DELEGATION_PROPOSED: Final = "delegation_proposed"
+DELEGATION_CREATED: Final = "delegation_created"
+DELEGATION_USED: Final = "delegation_used"
+DELEGATION_REVOKED: Final = "delegation_revoked"
 
 
 def record_event(

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onething.core.errors import INSUFFICIENT_SCOPE, INVALID_TOKEN, ProblemError
+from onething.identity.delegations import delegation_active
 from onething.identity.deps import DbSession
 from onething.identity.keys import load_keyring
 from onething.identity.models import AccessToken
@@ -79,6 +80,10 @@ async def authenticate(
     ).one_or_none()
     if revoked is None or revoked[0] is not None:
         raise _refuse("invalid_token", "token revoked", "访问令牌已被撤销。")
+    delegation_id = claims.get("delegation_id")
+    if delegation_id is not None and not await delegation_active(db, str(delegation_id), now=now):
+        # Revoking a delegation takes effect here, at the next request with the token.
+        raise _refuse("invalid_token", "delegation ended", "代办授权已撤销或已过期。")
     return principal_from_claims(claims)
 
 

@@ -233,3 +233,42 @@ class ClientAssertionJti(Base):
     client_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     jti: Mapped[str] = mapped_column(String(255), primary_key=True)
     expires_at: Mapped[datetime] = mapped_column(_TZ)
+
+
+class Delegation(Base):
+    """帮办代办: an agent may act for a resident on the named bundles within the validity, once
+    the resident confirmed (SMS code to the resident's phone) or the agent recorded the signed
+    authorisation form in person. Revocable by either at any time."""
+
+    __tablename__ = "delegations"
+    __table_args__ = (
+        CheckConstraint("valid_until > valid_from", name="validity_ordered"),
+        CheckConstraint(
+            "valid_until <= valid_from + interval '30 days'", name="validity_at_most_30_days"
+        ),
+        CheckConstraint("agent_id <> resident_id", name="not_self"),
+        CheckConstraint(
+            "evidence_kind IS NULL OR evidence_kind IN ('sms_confirmation', 'in_person')",
+            name="evidence_kind_known",
+        ),
+        Index("ix_delegations_agent_resident", "agent_id", "resident_id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    agent_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    resident_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    bundles: Mapped[list[str]] = mapped_column(ARRAY(String(64)))
+    valid_from: Mapped[datetime] = mapped_column(_TZ)
+    valid_until: Mapped[datetime] = mapped_column(_TZ)
+    created_at: Mapped[datetime] = mapped_column(_TZ)
+    evidence_kind: Mapped[str | None] = mapped_column(String(32))
+    # No personal data: object keys and digests, who checked the ID, when confirmed.
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
+    confirmation_code_hash: Mapped[str | None] = mapped_column(String(64))
+    confirmation_expires_at: Mapped[datetime | None] = mapped_column(_TZ)
+    confirmation_attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+    confirmed_at: Mapped[datetime | None] = mapped_column(_TZ)
+    revoked_at: Mapped[datetime | None] = mapped_column(_TZ)
+    revoked_by: Mapped[uuid.UUID | None] = mapped_column()

@@ -31,6 +31,7 @@ from onething.identity.grants import (
     Revocation,
     RotatingRefreshGrant,
     S256Only,
+    TokenExchange,
 )
 from onething.identity.models import (
     AccessToken,
@@ -78,6 +79,7 @@ class Provider(AuthorizationServer):  # type: ignore[misc]
         self.register_grant(CodeGrant, [S256Only(), OpenIdCode(self)])
         self.register_grant(RotatingRefreshGrant)
         self.register_grant(ClientCredentials)
+        self.register_grant(TokenExchange)
         self.register_endpoint(Revocation(self))
         self.register_endpoint(Introspection(self))
 
@@ -158,8 +160,7 @@ class Provider(AuthorizationServer):  # type: ignore[misc]
         expires_in: int | None = None,
         include_refresh_token: bool = True,
     ) -> dict[str, Any]:
-        del expires_in
-        lifetime = min(self.ctx.settings.access_token_seconds, 600)
+        lifetime = min(self.ctx.settings.access_token_seconds, 600, expires_in or 600)
         now = int(self.now.timestamp())
         claims: dict[str, Any] = {
             "iss": self.ctx.issuer,
@@ -171,6 +172,9 @@ class Provider(AuthorizationServer):  # type: ignore[misc]
             "exp": now + lifetime,
             "jti": new_token(16),
         }
+        if user is not None and user.act is not None:
+            claims["act"] = user.act
+            claims["delegation_id"] = user.delegation_id
         access_token = sign_access_token(self.ring, claims)
         self._claims_by_token[access_token] = claims
         token: dict[str, Any] = {

@@ -36,6 +36,7 @@ class Principal:
     scopes: frozenset[str]
     jti: str
     act: dict[str, Any] | None = None
+    delegation_id: str | None = None
 
     @property
     def actor(self) -> str:
@@ -121,4 +122,5 @@ def principal_from_claims(claims: dict[str, Any]) -> Principal:
         scopes=frozenset(str(scope).split()),
         jti=str(claims["jti"]),
         act=act if isinstance(act, dict) else None,
+        delegation_id=str(claims["delegation_id"]) if claims.get("delegation_id") else None,
     )
