@@ -371,3 +371,116 @@ async def test_exchange_succeeds_exactly_when_a_delegation_covers_agent_resident
     else:
         assert answer.status_code == 400, case
         assert answer.json()["error"] == "invalid_grant"
+
+
+async def _resident_token(
+    browser: Browser, sessionmaker: async_sessionmaker[AsyncSession], phone: str
+) -> str:
+    browser.client.cookies.clear()
+    await forget_rate_limits(sessionmaker)
+    code, verifier, _ = await signed_in_code(browser, phone, scope="openid applications")
+    token: str = (await redeem(browser, code, verifier)).json()["access_token"]
+    return token
+
+
+def _bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def test_agent_records_in_person_resident_lists_and_revokes_over_the_api(
+    browser: Browser, people: People, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    created = await browser.post(
+        "/api/v1/delegations",
+        json={
+            "resident_phone": RESIDENT_PHONES[0],
+            "bundles": ["newborn-birth"],
+            "valid_days": 7,
+            "evidence": "in_person",
+            "form_object_key": "delegations/2026/form.pdf",
+            "form_sha256": "a" * 64,
+        },
+        headers=_bearer(people.agent_tokens[0]),
+    )
+    assert created.status_code == 201, created.text
+    delegation = created.json()
+    assert delegation["status"] == "active"
+    acting = (
+        await _exchange(
+            browser, people.agent_tokens[0], people.residents[0], "bundle:newborn-birth"
+        )
+    ).json()["access_token"]
+
+    resident = await _resident_token(browser, sessionmaker, RESIDENT_PHONES[0])
+    listed = (await browser.get("/api/v1/delegations", headers=_bearer(resident))).json()
+    assert [d["id"] for d in listed] == [delegation["id"]]
+    other = await _resident_token(browser, sessionmaker, RESIDENT_PHONES[1])
+    assert (await browser.get("/api/v1/delegations", headers=_bearer(other))).json() == []
+    stranger = await browser.post(
+        f"/api/v1/delegations/{delegation['id']}/revoke", headers=_bearer(other)
+    )
+    assert stranger.status_code == 404
+    assert (await _me(browser, acting)).status_code == 200
+
+    revoked = await browser.post(
+        f"/api/v1/delegations/{delegation['id']}/revoke", headers=_bearer(resident)
+    )
+    assert revoked.json()["status"] == "revoked"
+    assert (await _me(browser, acting)).status_code == 401
+
+
+async def test_residents_and_delegated_tokens_cannot_create_delegations(
+    browser: Browser, people: People, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    body = {
+        "resident_phone": RESIDENT_PHONES[1],
+        "bundles": ["newborn-birth"],
+        "evidence": "sms_confirmation",
+    }
+    resident = await _resident_token(browser, sessionmaker, RESIDENT_PHONES[0])
+    refused = await browser.post("/api/v1/delegations", json=body, headers=_bearer(resident))
+    assert refused.status_code == 403
+    await _in_person(sessionmaker, people.agents[0], people.residents[0], ["newborn-birth"])
+    acting = (
+        await _exchange(
+            browser, people.agent_tokens[0], people.residents[0], "bundle:newborn-birth"
+        )
+    ).json()["access_token"]
+    onward = await browser.post("/api/v1/delegations", json=body, headers=_bearer(acting))
+    assert onward.status_code == 403
+
+
+async def test_sms_confirmation_over_the_api(
+    browser: Browser, people: People, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    agent = _bearer(people.agent_tokens[0])
+    created = await browser.post(
+        "/api/v1/delegations",
+        json={
+            "resident_phone": RESIDENT_PHONES[1],
+            "bundles": ["retirement"],
+            "valid_days": 30,
+            "evidence": "sms_confirmation",
+        },
+        headers=agent,
+    )
+    assert created.json()["status"] == "pending"
+    url = f"/api/v1/delegations/{created.json()['id']}/confirm"
+    wrong = await browser.post(url, json={"code": "000000"}, headers=agent)
+    assert wrong.status_code == 409
+    code = await browser.latest_code(RESIDENT_PHONES[1])
+    confirmed = await browser.post(url, json={"code": code}, headers=agent)
+    assert confirmed.status_code == 200, confirmed.text
+    assert confirmed.json()["status"] == "active"
+    too_long = await browser.post(
+        "/api/v1/delegations",
+        json={
+            "resident_phone": RESIDENT_PHONES[1],
+            "bundles": ["retirement"],
+            "valid_days": 31,
+            "evidence": "sms_confirmation",
+        },
+        headers=agent,
+    )
+    assert too_long.status_code == 422
+    assert too_long.json()["errors"][0]["field"] == "valid_days"

@@ -10,6 +10,7 @@ from onething.identity.controllers import (
     ProviderController,
     UserinfoController,
 )
+from onething.identity.delegation_controllers import DelegationController
 from onething.identity.login_controllers import DevSmsOutboxController, LoginController
 
 if TYPE_CHECKING:
@@ -32,4 +33,4 @@ def provider_route_handlers(settings: Settings) -> list[ControllerRouterHandler]
 
 
 def api_handlers() -> list[ControllerRouterHandler]:
-    return [MeController]
+    return [MeController, DelegationController]
