@@ -5,7 +5,7 @@ PYTHON ?= python3
 # uv is used when on PATH; otherwise it is installed into the user's Python and run as a module.
 UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 
-.PHONY: help setup uv deps pwa run test check lint typecheck pytest bench openapi clean
+.PHONY: help setup uv deps pwa browser run test check lint typecheck pytest bench openapi clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -21,6 +21,17 @@ pwa: ## build the PWA (npm ci + vite build)
 	cd pwa && npm ci --no-audit --no-fund && npm run build
 
 setup: deps pwa ## everything `run` and `test` need
+
+# Browser tests drive Debian's chromium (Playwright's own browser download is not used).
+browser: ## Debian's chromium and CJK fonts for the browser tests (apt-get when missing)
+	@if ! command -v chromium >/dev/null 2>&1 || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+				--no-install-recommends chromium fonts-noto-cjk; \
+		else \
+			echo "browser tests need: sudo apt-get install chromium fonts-noto-cjk" >&2; exit 1; \
+		fi; \
+	fi
 
 run: setup ## start PostgreSQL, S3, API, worker and PWA (Ctrl-C stops all)
 	$(UV) run onething devstack
@@ -38,7 +49,7 @@ pytest: ## the test suite (real PostgreSQL, S3; Alembic drift check; OpenAPI fre
 
 check: lint typecheck pytest
 
-test: setup check ## set up everything, then every gate and the whole suite
+test: setup browser check ## set up everything, then every gate and the whole suite
 
 bench: deps ## benchmarks (figures printed, never asserted in unit tests)
 	@for script in $$(ls bench/bench_*.py 2>/dev/null); do echo "== $$script"; $(UV) run python "$$script" || exit 1; done

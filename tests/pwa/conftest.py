@@ -1,0 +1,95 @@
+"""The real app served by granian in its own process, and Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser, async_playwright
+
+from onething.core.embedded import free_port
+from onething.core.settings import REPO_ROOT, Settings
+
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+# Quiet, offline-safe Chromium: this machine has no internet and CI runs as root.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def server_env(settings: Settings, port: int) -> dict[str, str]:
+    """The environment that makes `onething` read back exactly the test session's settings."""
+    env = dict(os.environ)
+    env.update(
+        ONETHING_ENV=settings.app.environment,
+        PORT=str(port),
+        PUBLIC_URL=f"http://127.0.0.1:{port}",
+        LOG_LEVEL="WARNING",
+        DATABASE_URL=settings.database.url,
+        S3_ENDPOINT_URL=settings.s3.endpoint_url,
+        S3_ACCESS_KEY_ID=settings.s3.access_key_id,
+        S3_SECRET_ACCESS_KEY=settings.s3.secret_access_key,
+        S3_BUCKET_PREFIX=settings.s3.bucket_prefix,
+        IDENTITY_DATA_KEYS=settings.identity.data_keys,
+        IDENTITY_BLIND_INDEX_KEY=settings.identity.blind_index_key,
+    )
+    return env
+
+
+@pytest.fixture(scope="session")
+def live_server(settings: Settings) -> Iterator[str]:
+    """Base URL of the app (API and built PWA) under granian, as in production."""
+    if not (REPO_ROOT / "pwa" / "dist" / "index.html").is_file():
+        pytest.fail("the PWA is not built: run `make pwa` (make test does)")
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "onething", "run", "--port", str(port)],
+        env=server_env(settings, port),
+        cwd=REPO_ROOT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/readyz", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the app did not start (exit {process.returncode})")
+            time.sleep(0.3)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    if not CHROMIUM.is_file():
+        pytest.fail(f"{CHROMIUM} missing: `make browser` installs Debian's chromium")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+async def browser(chromium: Path) -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        await browser.close()
