@@ -2,8 +2,9 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PYTHON ?= python3
-# uv is used when on PATH; otherwise it is installed into the user's Python and run as a module.
-UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
+# uv is used when on PATH; otherwise `make uv` installs it into .bootstrap/ (a venv of its own,
+# so an "externally managed" system Python is never touched).
+UV := $(shell command -v uv 2>/dev/null || echo "$(CURDIR)/.bootstrap/bin/uv")
 
 .PHONY: help setup uv deps pwa browser run test check lint typecheck pytest bench openapi clean
 
@@ -11,8 +12,8 @@ help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 uv:
-	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 || \
-		$(PYTHON) -m pip install --user --quiet uv
+	@command -v uv >/dev/null 2>&1 || [ -x .bootstrap/bin/uv ] || \
+		{ $(PYTHON) -m venv .bootstrap && .bootstrap/bin/pip install --quiet uv; }
 
 deps: uv ## install Python dependencies exactly as locked
 	$(UV) sync --frozen
