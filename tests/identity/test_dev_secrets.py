@@ -29,3 +29,25 @@ def test_a_var_dir_from_before_identity_gains_the_keys_and_keeps_the_rest(
     assert {k: data[k] for k in old} == old
     assert data["identity_data_key"]
     assert json.loads(path.read_text()) == data
+
+
+async def test_outside_development_the_app_refuses_to_start_without_identity_keys() -> None:
+    from litestar.testing import AsyncTestClient
+
+    from onething.core.app import create_app
+    from onething.core.settings import AppSettings, DatabaseSettings, Settings
+    from onething.identity.crypto import KeyConfigurationError
+
+    app = create_app(
+        Settings(
+            app=AppSettings(environment="production"),
+            database=DatabaseSettings(url="postgresql://unused@127.0.0.1:1/none"),
+        )
+    )
+    refused = False
+    try:
+        async with AsyncTestClient(app=app):
+            pass
+    except* KeyConfigurationError:
+        refused = True
+    assert refused

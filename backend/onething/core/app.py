@@ -62,6 +62,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        if not settings.app.is_dev:
+            app.state.identity.check()
         engine = create_engine(settings.database)
         app.state.engine = engine
         app.state.sessionmaker = create_sessionmaker(engine)

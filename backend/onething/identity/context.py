@@ -42,6 +42,10 @@ class IdentityContext:
     def indexer(self) -> BlindIndexer:
         return BlindIndexer.from_config(self.settings.blind_index_key)
 
+    def check(self) -> None:
+        """Fail at start-up, not at the first login, when keys are missing or malformed."""
+        _ = self.cipher, self.indexer
+
     @property
     def issuer(self) -> str:
         return self.settings.issuer or self.public_url
