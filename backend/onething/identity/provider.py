@@ -145,6 +145,7 @@ class Provider(AuthorizationServer):  # type: ignore[misc]
             self.db,
             events.TOKEN_ISSUED,
             user_id=user.id if user else None,
+            act_sub=(claims.get("act") or {}).get("sub"),
             client_id=claims["client_id"],
             ip=request.ip,
             detail={"grant_type": request.payload.grant_type, "jti": claims["jti"]},
