@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 
 from onething.catalog.file_schemas import render_file_schemas, stale_file_schemas
-from onething.catalog.loader import REPO_CATALOG
+from onething.catalog.loader import IGNORED_DIRS, REPO_CATALOG
 from onething.catalog.sources import read_yaml
 
 SCHEMA_DIR = REPO_CATALOG / "schema"
@@ -23,8 +23,11 @@ def _kind(path: Path) -> str:
     return {"licenses.yaml": "licenses"}.get(relative.name, relative.stem)
 
 
+# holidays/ belongs to the working-day calendar (onething.applications), not to the catalog model.
 CATALOG_FILES = sorted(
-    p for p in REPO_CATALOG.rglob("*.yaml") if p.relative_to(REPO_CATALOG).parts[0] != "schema"
+    p
+    for p in REPO_CATALOG.rglob("*.yaml")
+    if p.relative_to(REPO_CATALOG).parts[0] not in IGNORED_DIRS
 )
 
 

@@ -36,7 +36,8 @@ REPO_CATALOG: Final = Path(__file__).resolve().parents[3] / "catalog"
 # Folders holding one object per file, named after its id.
 PER_FILE_DIRS: Final = ("dictionary", "services", "bundles")
 ROOT_FILES: Final = ("departments.yaml", "codelists.yaml", "licenses.yaml", "materials.yaml")
-IGNORED_DIRS: Final = frozenset({"schema"})
+# holidays/: the working-day calendar's files, read by onething.applications.calendar.
+IGNORED_DIRS: Final = frozenset({"schema", "holidays"})
 
 
 class CatalogInvalid(Exception):  # noqa: N818  # it is the state of the catalog, not a failure

@@ -1,0 +1,1 @@
+"""Applications (办件): drafts, materials, submission, tasks, their order, time limits, timeline."""
