@@ -2,7 +2,24 @@
 
 from __future__ import annotations
 
-from identity_helpers import PWA, Browser, redeem, signed_in_code
+from dataclasses import replace
+
+from identity_helpers import (
+    PWA,
+    PWA_REDIRECT,
+    Browser,
+    add_client,
+    authorization_params,
+    pkce_pair,
+    query_of,
+    redeem,
+    signed_in_code,
+)
+from litestar.testing import AsyncTestClient
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from onething.core.app import create_app
+from onething.core.settings import Settings
 
 
 async def test_code_flow_issues_tokens_that_the_api_accepts(browser: Browser, pwa: str) -> None:
@@ -19,3 +36,31 @@ async def test_code_flow_issues_tokens_that_the_api_accepts(browser: Browser, pw
     assert me.status_code == 200, me.text
     assert me.json()["client_id"] == PWA
     assert "openid" in me.json()["scopes"]
+
+
+async def test_prompt_none_without_a_session_answers_login_required_to_the_client(
+    browser: Browser, pwa: str
+) -> None:
+    params = authorization_params(pkce_pair()[1], prompt="none")
+    answer = await browser.authorize(**params)
+    assert answer.status_code == 302
+    query = query_of(answer.headers["location"])
+    assert query["error"] == "login_required"
+    assert query["state"] == params["state"]
+    assert query["iss"] == "http://127.0.0.1:8000"
+
+
+async def test_a_third_party_client_is_refused_until_consent_exists(
+    browser: Browser, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    await add_client(sessionmaker, "mini-app", redirect_uris=[PWA_REDIRECT], first_party=False)
+    await browser.login("13800138000")
+    answer = await browser.authorize(**authorization_params(pkce_pair()[1], client_id="mini-app"))
+    assert query_of(answer.headers["location"])["error"] == "consent_required"
+
+
+async def test_the_dev_sms_outbox_does_not_exist_in_production(settings: Settings) -> None:
+    production = replace(settings, app=replace(settings.app, environment="production"))
+    async with AsyncTestClient(app=create_app(production)) as client:
+        assert (await client.get("/oauth2/dev/sms-outbox")).status_code == 404
+        assert (await client.get("/oauth2/jwks")).status_code == 200
