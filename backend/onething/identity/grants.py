@@ -6,22 +6,19 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Final, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from authlib.oauth2.rfc6749 import (
     InvalidGrantError,
     InvalidRequestError,
     InvalidScopeError,
-    UnauthorizedClientError,
     scope_to_list,
 )
 from authlib.oauth2.rfc6749.grants import (
     AuthorizationCodeGrant,
-    BaseGrant,
     ClientCredentialsGrant,
     RefreshTokenGrant,
 )
-from authlib.oauth2.rfc6749.grants.base import TokenEndpointMixin
 from authlib.oauth2.rfc7009 import RevocationEndpoint
 from authlib.oauth2.rfc7523 import JWTBearerClientAssertion
 from authlib.oauth2.rfc7636 import CodeChallenge
@@ -35,18 +32,14 @@ from onething.identity import events
 from onething.identity.adapters import Client, Code, HttpRequest, IssuedToken, Subject
 from onething.identity.context import SIGNING_ALG
 from onething.identity.crypto import token_hash
-from onething.identity.delegations import DELEGABLE_SCOPES, covering_delegation, split_scope
 from onething.identity.events import record_event
 from onething.identity.models import (
-    AccessToken,
     AuthorizationCode,
     ClientAssertionJti,
-    Delegation,
     RefreshToken,
     User,
 )
 from onething.identity.services import real_name
-from onething.identity.tokens import TokenRejectedError, verify_access_token
 
 if TYPE_CHECKING:
     from onething.identity.context import IdentityContext
@@ -56,7 +49,7 @@ if TYPE_CHECKING:
 # --- grants and extensions --------------------------------------------------------------------
 
 
-def _provider(grant: Any) -> Provider:
+def provider_of(grant: Any) -> Provider:
     return cast("Provider", grant.server)
 
 
@@ -136,7 +129,7 @@ class CodeGrant(AuthorizationCodeGrant):  # type: ignore[misc]
     TOKEN_ENDPOINT_AUTH_METHODS = ["none", "private_key_jwt"]  # noqa: RUF012
 
     def save_authorization_code(self, code: str, request: HttpRequest) -> None:
-        provider = _provider(self)
+        provider = provider_of(self)
         subject: Subject = request.user
         data = request.payload.data
         provider.db.add(
@@ -162,7 +155,7 @@ class CodeGrant(AuthorizationCodeGrant):  # type: ignore[misc]
     def query_authorization_code(self, code: str, client: Client) -> Code | None:
         """Redeem atomically: of two concurrent requests with one code, one wins. A code seen
         again revokes everything issued from it (RFC 6749 §4.1.2)."""
-        provider = _provider(self)
+        provider = provider_of(self)
         digest = token_hash(code)
         row = provider.db.execute(
             update(AuthorizationCode)
@@ -198,7 +191,7 @@ class CodeGrant(AuthorizationCodeGrant):  # type: ignore[misc]
 
     def authenticate_user(self, authorization_code: Code) -> Subject | None:
         row = authorization_code.row
-        user = _provider(self).user(row.user_id)
+        user = provider_of(self).user(row.user_id)
         if user is None:
             return None
         return Subject(
@@ -214,7 +207,7 @@ class RotatingRefreshGrant(RefreshTokenGrant):  # type: ignore[misc]
     INCLUDE_NEW_REFRESH_TOKEN = True
 
     def authenticate_refresh_token(self, refresh_token: str) -> IssuedToken | None:
-        provider = _provider(self)
+        provider = provider_of(self)
         row = provider.db.execute(
             select(RefreshToken)
             .where(RefreshToken.token_hash == token_hash(refresh_token))
@@ -240,14 +233,14 @@ class RotatingRefreshGrant(RefreshTokenGrant):  # type: ignore[misc]
     def authenticate_user(self, refresh_token: IssuedToken) -> Subject | None:
         row = refresh_token.refresh
         assert row is not None
-        user = _provider(self).user(row.user_id)
+        user = provider_of(self).user(row.user_id)
         if user is None:
             return None
         return Subject(user, sso_session_id=row.sso_session_id, auth_time=row.auth_time)
 
     def revoke_old_credential(self, refresh_token: IssuedToken) -> None:
         assert refresh_token.refresh is not None
-        refresh_token.refresh.rotated_at = _provider(self).now
+        refresh_token.refresh.rotated_at = provider_of(self).now
 
 
 class ClientCredentials(ClientCredentialsGrant):  # type: ignore[misc]
@@ -304,10 +297,10 @@ class Revocation(RevocationEndpoint):  # type: ignore[misc]
     CLIENT_AUTH_METHODS = ["none", "private_key_jwt"]  # noqa: RUF012
 
     def query_token(self, token_string: str, token_type_hint: str | None) -> IssuedToken | None:
-        return _provider(self).find_token(token_string, token_type_hint)
+        return provider_of(self).find_token(token_string, token_type_hint)
 
     def revoke_token(self, token: IssuedToken, request: HttpRequest) -> None:
-        provider = _provider(self)
+        provider = provider_of(self)
         if token.refresh is not None:
             provider.revoke_family(token.refresh.family_id)
         elif token.access is not None and token.access.revoked_at is None:
@@ -321,14 +314,14 @@ class Introspection(IntrospectionEndpoint):  # type: ignore[misc]
     CLIENT_AUTH_METHODS = ["private_key_jwt"]  # noqa: RUF012
 
     def query_token(self, token_string: str, token_type_hint: str | None) -> IssuedToken | None:
-        return _provider(self).find_token(token_string, token_type_hint)
+        return provider_of(self).find_token(token_string, token_type_hint)
 
     def check_permission(self, token: IssuedToken, client: Client, request: HttpRequest) -> bool:
         del request
         return token.check_client(client) or "introspect" in (scope_to_list(client.row.scope) or [])
 
     def introspect_token(self, token: IssuedToken) -> dict[str, Any]:
-        provider = _provider(self)
+        provider = provider_of(self)
         if token.access is not None:
             claims = token.claims
             payload: dict[str, Any] = {
@@ -348,100 +341,3 @@ class Introspection(IntrospectionEndpoint):  # type: ignore[misc]
             "iss": provider.ctx.issuer,
             "exp": int(row.expires_at.timestamp()),
         }
-
-
-TOKEN_EXCHANGE: Final = "urn:ietf:params:oauth:grant-type:token-exchange"  # noqa: S105
-ACCESS_TOKEN_TYPE: Final = "urn:ietf:params:oauth:token-type:access_token"  # noqa: S105
-# The subject is named, not proven: the proof is the actor's token plus a delegation record.
-RESIDENT_SUBJECT_TYPE: Final = "urn:onething:params:oauth:token-type:resident"
-
-
-class TokenExchange(BaseGrant, TokenEndpointMixin):  # type: ignore[misc]
-    """RFC 8693 for 帮办代办: an agent presents its own access token as `actor_token` and names
-    the resident as `subject_token`; the new token has `sub` = resident and `act.sub` = agent
-    (an `act` already on the actor's token is nested inside), only while a confirmed,
-    unrevoked delegation covers every requested bundle now. Anything else is `invalid_grant`."""
-
-    GRANT_TYPE = TOKEN_EXCHANGE
-    TOKEN_ENDPOINT_AUTH_METHODS = ["none", "private_key_jwt"]  # noqa: RUF012
-
-    def validate_token_request(self) -> None:
-        provider = _provider(self)
-        client = self.authenticate_token_endpoint_client()
-        if not client.check_grant_type(TOKEN_EXCHANGE):
-            raise UnauthorizedClientError("The client may not exchange tokens.")
-        form = self.request.form
-        if form.get("actor_token_type") != ACCESS_TOKEN_TYPE or not form.get("actor_token"):
-            raise InvalidRequestError("An access token is required as 'actor_token'.")
-        if form.get("subject_token_type") != RESIDENT_SUBJECT_TYPE:
-            raise InvalidRequestError(f"'subject_token_type' must be {RESIDENT_SUBJECT_TYPE}.")
-        requested = form.get("requested_token_type")
-        if requested not in {None, ACCESS_TOKEN_TYPE}:
-            raise InvalidRequestError("Only access tokens are issued by exchange.")
-        try:
-            actor = verify_access_token(
-                provider.ring,
-                form["actor_token"],
-                issuer=provider.ctx.issuer,
-                audience=provider.ctx.api_audience,
-                now=int(provider.now.timestamp()),
-            )
-        except TokenRejectedError as exc:
-            raise InvalidGrantError("The actor token is not valid.") from exc
-        issued = provider.db.get(AccessToken, actor["jti"])
-        if issued is None or issued.revoked_at is not None:
-            raise InvalidGrantError("The actor token is not valid.")
-        if actor["client_id"] != client.get_client_id():
-            raise InvalidGrantError("The actor token belongs to another client.")
-        agent = provider.user(_uuid(actor["sub"]))
-        resident = provider.user(_uuid(form.get("subject_token", "")))
-        if agent is None or agent.role != "agent" or resident is None:
-            raise InvalidGrantError("No delegation covers this request.")
-        bundles, others = split_scope(self.request.payload.scope or "")
-        if not others <= DELEGABLE_SCOPES:
-            raise InvalidGrantError("No delegation covers this request.")
-        delegation = covering_delegation(
-            provider.db,
-            agent_id=agent.id,
-            resident_id=resident.id,
-            bundles=bundles,
-            now=provider.now,
-        )
-        if delegation is None:
-            raise InvalidGrantError("No delegation covers this request.")
-        act: dict[str, Any] = {"sub": str(agent.id)}
-        if isinstance(actor.get("act"), dict):
-            act["act"] = actor["act"]
-        self.request.client = client
-        self.request.user = Subject(resident, act=act, delegation_id=str(delegation.id))
-        self.request.delegation = delegation
-
-    def create_token_response(self) -> tuple[int, dict[str, Any], list[tuple[str, str]]]:
-        provider = _provider(self)
-        delegation: Delegation = self.request.delegation
-        remaining = int((delegation.valid_until - provider.now).total_seconds())
-        token = self.generate_token(
-            user=self.request.user,
-            scope=" ".join(sorted(set((self.request.payload.scope or "").split()))),
-            expires_in=max(1, remaining),
-            include_refresh_token=False,
-        )
-        token["issued_token_type"] = ACCESS_TOKEN_TYPE
-        self.save_token(token)
-        record_event(
-            provider.db,
-            events.DELEGATION_USED,
-            user_id=delegation.resident_id,
-            act_sub=str(delegation.agent_id),
-            client_id=self.request.client.get_client_id(),
-            ip=self.request.ip,
-            detail={"delegation_id": str(delegation.id)},
-        )
-        return 200, token, self.TOKEN_RESPONSE_HEADER
-
-
-def _uuid(value: object) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return uuid.UUID(int=0)

@@ -31,7 +31,6 @@ from onething.identity.grants import (
     Revocation,
     RotatingRefreshGrant,
     S256Only,
-    TokenExchange,
 )
 from onething.identity.models import (
     AccessToken,
@@ -39,6 +38,7 @@ from onething.identity.models import (
     RefreshToken,
     User,
 )
+from onething.identity.token_exchange import TokenExchange
 from onething.identity.tokens import (
     TokenRejectedError,
     sign_access_token,
