@@ -8,6 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from onething.catalog.loader import load_catalog
 from onething.catalog.services import load_release
 from onething.core.settings import Settings
+from onething.identity.clients import PWA_CALLBACK_PATH, PWA_CLIENT_ID
+from onething.identity.models import OAuthClient
 from onething.seed import run_seed
 
 pytestmark = pytest.mark.usefixtures("clean_db")
@@ -18,6 +20,18 @@ async def test_seed_publishes_the_catalog_once(settings: Settings) -> None:
     second = await run_seed(settings)
     assert "published:" in first[0]
     assert "already published" in second[0]
+
+
+async def test_seed_registers_the_pwa_as_a_public_client(
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    await run_seed(settings)
+    await run_seed(settings)  # idempotent
+    async with sessionmaker() as session:
+        client = await session.get(OAuthClient, PWA_CLIENT_ID)
+    assert client is not None
+    assert client.token_endpoint_auth_method == "none"
+    assert client.redirect_uris == [settings.app.public_url + PWA_CALLBACK_PATH]
 
 
 async def test_a_published_release_reads_back_as_the_same_catalog(

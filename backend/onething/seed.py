@@ -6,6 +6,7 @@ from onething.catalog.loader import load_catalog
 from onething.catalog.services import publish_catalog
 from onething.core.db import create_engine, create_sessionmaker
 from onething.core.settings import Settings
+from onething.identity.clients import PWA_CLIENT_ID, ensure_pwa_client
 
 
 async def run_seed(settings: Settings | None = None) -> list[str]:
@@ -16,11 +17,13 @@ async def run_seed(settings: Settings | None = None) -> list[str]:
     try:
         async with create_sessionmaker(engine)() as session, session.begin():
             created = await publish_catalog(session, catalog)
+            await ensure_pwa_client(session, settings.app.public_url)
     finally:
         await engine.dispose()
     state = "published" if created else "already published"
     return [
         f"catalog {catalog.version[:12]} {state}: "
         f"{len(catalog.bundles)} bundles, {len(catalog.services)} services, "
-        f"{len(catalog.elements)} data elements"
+        f"{len(catalog.elements)} data elements",
+        f"OIDC client {PWA_CLIENT_ID} redirects to {settings.app.public_url}",
     ]
