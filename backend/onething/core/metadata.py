@@ -6,6 +6,7 @@ from typing import Final
 
 from sqlalchemy import MetaData
 
+import onething.applications.models
 import onething.catalog.models
 import onething.core.models
 import onething.identity.models  # noqa: F401
