@@ -1,3 +1,4 @@
 """Imports every module that registers jobs, so the worker knows all entrypoints."""
 
+import onething.applications.jobs
 import onething.core.jobs  # noqa: F401

@@ -1,0 +1,79 @@
+"""Worker jobs of the applications domain (each idempotent: a crashed worker's job reruns)."""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Final
+
+import msgspec
+
+from onething.core.jobs import JobContext, enqueue, job
+
+if TYPE_CHECKING:
+    from onething.core.settings import S3Settings
+    from onething.core.storage import ObjectStorage
+
+DISPATCH: Final = "applications.dispatch"
+RELEASE: Final = "applications.release"
+VERIFY_MATERIAL: Final = "applications.verify_material"
+
+
+class TaskRef(msgspec.Struct, frozen=True):
+    task_id: uuid.UUID
+
+
+class ApplicationRef(msgspec.Struct, frozen=True):
+    application_id: uuid.UUID
+
+
+class MaterialRef(msgspec.Struct, frozen=True):
+    material_id: uuid.UUID
+
+
+@job(DISPATCH)
+async def dispatch_task(ctx: JobContext, payload: bytes) -> None:
+    from onething.applications.context import context_from_settings
+    from onething.applications.progress import dispatch
+
+    ref = msgspec.json.decode(payload, type=TaskRef)
+    async with ctx.sessionmaker() as session, session.begin():
+        await dispatch(
+            session, context_from_settings(ctx.settings), ref.task_id, now=datetime.now(UTC)
+        )
+
+
+@job(RELEASE)
+async def release_waiting_tasks(ctx: JobContext, payload: bytes) -> None:
+    from onething.applications.context import context_from_settings
+    from onething.applications.progress import release_waiting
+
+    ref = msgspec.json.decode(payload, type=ApplicationRef)
+    async with ctx.sessionmaker() as session, session.begin():
+        released = await release_waiting(
+            session,
+            context_from_settings(ctx.settings),
+            ref.application_id,
+            now=datetime.now(UTC),
+        )
+        for task_id in released:
+            await enqueue(session, DISPATCH, TaskRef(task_id=task_id))
+
+
+@job(VERIFY_MATERIAL)
+async def verify_material(ctx: JobContext, payload: bytes) -> None:
+    from onething.applications.materials import verify_upload
+
+    ref = msgspec.json.decode(payload, type=MaterialRef)
+    await verify_upload(
+        ctx.sessionmaker, _storage(ctx.settings.s3), ref.material_id, now=datetime.now(UTC)
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _storage(settings: S3Settings) -> ObjectStorage:
+    """One boto3 client per worker process and S3 configuration (clients are thread-safe)."""
+    from onething.core.storage import ObjectStorage
+
+    return ObjectStorage(settings)

@@ -1,0 +1,134 @@
+"""How tasks move without anyone pressing a button: dispatch to the department, and release of
+waiting tasks once their upstream output exists (with that output attached), or their
+cancellation when it never will. Called by worker jobs; each step is idempotent."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from onething.applications.calendar import china_date
+from onething.applications.catalogs import catalog_for
+from onething.applications.models import Application, Task
+from onething.applications.states import (
+    OUTPUT_EXISTS,
+    OUTPUT_NEVER,
+    Actor,
+    TaskEvent,
+    TaskState,
+    transition,
+)
+from onething.applications.timeline import record
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from onething.applications.context import ApplicationsContext
+    from onething.catalog.model import Catalog
+
+
+async def dispatch(
+    session: AsyncSession, ctx: ApplicationsContext, task_id: uuid.UUID, *, now: datetime
+) -> bool:
+    """Put a submitted task in its department's inbox and start its clock; False when there
+    is nothing to do (already dispatched, withdrawn meanwhile, or unknown)."""
+    task = (
+        await session.execute(select(Task).where(Task.id == task_id).with_for_update())
+    ).scalar_one_or_none()
+    if task is None or task.dispatched_at is not None or task.state != TaskState.SUBMITTED:
+        return False
+    deadline = ctx.calendar.add_working_days(china_date(now), task.time_limit_days)
+    task.dispatched_at = now
+    task.due_on = deadline.date
+    task.updated_at = now
+    record(
+        session,
+        application_id=task.application_id,
+        task_id=task.id,
+        kind="task.dispatched",
+        actor_kind=Actor.SYSTEM,
+        now=now,
+        detail={"department": task.department, "due_on": str(deadline.date)},
+    )
+    return True
+
+
+async def release_waiting(
+    session: AsyncSession, ctx: ApplicationsContext, application_id: uuid.UUID, *, now: datetime
+) -> list[uuid.UUID]:
+    """Move waiting tasks on: ready ones become submitted with upstream outputs attached,
+    those whose upstream failed are cancelled (and so on down the chain). Returns the ids of
+    the tasks now to dispatch."""
+    application = await session.get(Application, application_id)
+    if application is None:
+        return []
+    tasks = list(
+        (
+            await session.execute(
+                select(Task)
+                .where(Task.application_id == application_id)
+                .order_by(Task.service)
+                .with_for_update()
+            )
+        )
+        .scalars()
+        .all()
+    )
+    catalog = await catalog_for(session, application.catalog_version, ctx.catalog)
+    by_service = {t.service: t for t in tasks}
+    released: list[uuid.UUID] = []
+    changed = True
+    while changed:  # a cancellation can cancel the tasks after it in turn
+        changed = False
+        for task in tasks:
+            if task.state != TaskState.WAITING_UPSTREAM:
+                continue
+            upstream = [by_service[s] for s in task.waits_for if s in by_service]
+            if any(TaskState(u.state) in OUTPUT_NEVER for u in upstream):
+                failed = [u.service for u in upstream if TaskState(u.state) in OUTPUT_NEVER]
+                _move(session, task, TaskEvent.UPSTREAM_FAILED, now, {"upstream": failed})
+                changed = True
+            elif all(TaskState(u.state) in OUTPUT_EXISTS for u in upstream):
+                task.attachments = [_attachment(catalog, u, task.service) for u in upstream]
+                _move(session, task, TaskEvent.UPSTREAM_READY, now, {"attached": task.waits_for})
+                released.append(task.id)
+                changed = True
+    return released
+
+
+def _move(
+    session: AsyncSession, task: Task, event: TaskEvent, now: datetime, detail: dict[str, Any]
+) -> None:
+    before = task.state
+    task.state = transition(TaskState(before), event, Actor.SYSTEM)
+    task.updated_at = now
+    record(
+        session,
+        application_id=task.application_id,
+        task_id=task.id,
+        kind=f"task.{event.value}",
+        from_state=before,
+        to_state=task.state,
+        actor_kind=Actor.SYSTEM,
+        now=now,
+        detail=detail,
+    )
+
+
+def _attachment(catalog: Catalog, upstream: Task, service_id: str) -> dict[str, Any]:
+    """What of the upstream's output this service receives: the produced facts its own form
+    asks for, and the upstream's e-license when one of its materials can be replaced by it."""
+    producer = catalog.services[upstream.service]
+    consumer = catalog.services[service_id]
+    asked = {f.element for f in consumer.form}
+    license_type = producer.produces.license
+    replaced = {lt for m in consumer.materials for lt in catalog.materials[m.material].replaced_by}
+    return {
+        "service": upstream.service,
+        "task_id": str(upstream.id),
+        "elements": [e for e in producer.produces.elements if e in asked],
+        "license_type": license_type if license_type in replaced else None,
+    }

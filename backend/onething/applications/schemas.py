@@ -1,0 +1,223 @@
+"""Request and response bodies of the applications API (msgspec Structs, written per use)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Annotated, Any, Literal
+
+import msgspec
+
+CatalogId = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
+ElementId = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")]
+Sha256 = Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{64}$")]
+Answers = dict[str, dict[str, Any]]  # nested by form section, as the merged form's schema
+
+
+class _In(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    pass
+
+
+# --- drafts -------------------------------------------------------------------------------
+
+
+class DraftCreate(_In):
+    bundle: CatalogId
+    situation_answers: dict[str, str] = {}
+    optional_services: list[CatalogId] = []
+
+
+class DraftUpdate(_In):
+    """The whole draft as the client has it now (autosave replaces, never merges)."""
+
+    answers: Answers
+    situation_answers: dict[str, str] = {}
+    optional_services: list[CatalogId] = []
+
+
+class DraftView(msgspec.Struct, kw_only=True):
+    id: uuid.UUID
+    bundle: str
+    situation_answers: dict[str, str]
+    optional_services: list[str]
+    answers: Answers
+    version: int
+    updated_at: dt.datetime
+
+
+class DraftSummary(msgspec.Struct, kw_only=True):
+    id: uuid.UUID
+    bundle: str
+    version: int
+    updated_at: dt.datetime
+
+
+# --- applications -------------------------------------------------------------------------
+
+
+class ApplicationSubmit(_In):
+    bundle: CatalogId
+    answers: Answers
+    situation_answers: dict[str, str] = {}
+    optional_services: list[CatalogId] = []
+    # Verified uploads (see /materials) handed in with the application.
+    materials: list[uuid.UUID] = []
+    # The draft this came from; it is deleted with the submission.
+    draft_id: uuid.UUID | None = None
+
+
+class TaskView(msgspec.Struct, kw_only=True):
+    id: uuid.UUID
+    service: str
+    department: str
+    state: str
+    waits_for: list[str]
+    dispatched_at: dt.datetime | None
+    # The department's deadline once dispatched; before that, the planned one.
+    due_on: dt.date
+    due_planned: bool
+    # True when the date runs through a year whose holidays are not yet published.
+    due_provisional: bool
+    decided_at: dt.datetime | None
+
+
+class ApplicationView(msgspec.Struct, kw_only=True):
+    id: uuid.UUID
+    bundle: str
+    catalog_version: str
+    status: str  # derived from the tasks
+    submitted_at: dt.datetime
+    promised_on: dt.date
+    tasks: list[TaskView]
+
+
+class TimelineEventView(msgspec.Struct, kw_only=True):
+    id: int
+    at: dt.datetime
+    kind: str
+    task_id: uuid.UUID | None
+    service: str | None
+    from_state: str | None
+    to_state: str | None
+    actor_kind: str
+    actor: str | None
+    act: str | None  # the agent, when one acted for the resident
+    detail: dict[str, Any]
+
+
+class TimelinePage(msgspec.Struct, kw_only=True):
+    events: list[TimelineEventView]
+    next_after: int | None  # pass as `after` for the next page; null at the end
+
+
+# --- department side ----------------------------------------------------------------------
+
+
+class InboxItem(msgspec.Struct, kw_only=True):
+    task_id: uuid.UUID
+    application_id: uuid.UUID
+    bundle: str
+    service: str
+    state: str
+    dispatched_at: dt.datetime
+    due_on: dt.date | None
+    overdue: bool
+
+
+class InboxPage(msgspec.Struct, kw_only=True):
+    items: list[InboxItem]
+    next_after: uuid.UUID | None
+
+
+class UpstreamOutput(msgspec.Struct, kw_only=True):
+    service: str
+    task_id: uuid.UUID
+    # Produced facts this service's own form asks for (e.g. child.id_number), nothing else.
+    elements: dict[str, Any]
+    license_type: str | None
+
+
+class MaterialRef(msgspec.Struct, kw_only=True):
+    id: uuid.UUID
+    material: str
+    content_type: str
+    size: int | None
+    sha256: str | None
+
+
+class DepartmentTaskView(msgspec.Struct, kw_only=True):
+    task_id: uuid.UUID
+    application_id: uuid.UUID
+    bundle: str
+    service: str
+    state: str
+    dispatched_at: dt.datetime | None
+    due_on: dt.date | None
+    answers: Answers  # the projection of the merged answers onto this service's form
+    upstream: list[UpstreamOutput]
+    materials: list[MaterialRef]
+    pending: dict[str, Any] | None
+    allowed_events: list[str]
+
+
+class DecisionNote(_In):
+    note: Annotated[str, msgspec.Meta(max_length=500)] | None = None
+
+
+class Refusal(_In):
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+
+
+class CorrectionRequest(_In):
+    """补正: what to fix, named; the resident changes only these."""
+
+    message: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+    fields: list[ElementId] = []
+    materials: list[CatalogId] = []
+
+
+class PendingMaterial(_In):
+    """容缺受理: accepted although `material` is missing; it must come by `deadline`."""
+
+    material: CatalogId
+    deadline: dt.date
+    message: Annotated[str, msgspec.Meta(max_length=500)] | None = None
+
+
+class Approval(_In):
+    """The decision, with the facts the service produces (e.g. {"child.id_number": "…"})."""
+
+    output: dict[ElementId, Any] = {}
+
+
+# --- materials ----------------------------------------------------------------------------
+
+
+ContentType = Literal["application/pdf", "image/jpeg", "image/png", "image/heic"]
+
+
+class UploadRequest(_In):
+    bundle: CatalogId  # the application it is for
+    material: CatalogId
+    content_type: ContentType
+    sha256: Sha256  # of the file the client will upload; checked after the upload
+
+
+class UploadTicket(msgspec.Struct, kw_only=True):
+    """A presigned S3 POST: send `fields` plus the file (last) as multipart/form-data to `url`."""
+
+    id: uuid.UUID
+    url: str
+    fields: dict[str, str]
+    max_size: int
+    expires_at: dt.datetime
+
+
+class MaterialView(msgspec.Struct, kw_only=True):
+    id: uuid.UUID
+    material: str
+    content_type: str
+    status: str
+    size: int | None
+    sha256: str | None
+    refusal: str | None

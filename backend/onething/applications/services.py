@@ -1,0 +1,300 @@
+"""Submission (one transaction: application, tasks, timeline, queue jobs) and the resident's
+reads: their applications and the timeline."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import TYPE_CHECKING, Final
+
+import msgspec
+from sqlalchemy import delete, select, update
+
+from onething.applications import jobs
+from onething.applications.access import Who, require_applicant, require_owner
+from onething.applications.calendar import china_date
+from onething.applications.catalogs import ensure_published
+from onething.applications.dag import upstream_of
+from onething.applications.idempotency import IdempotencyScope, claim, remember, request_hash
+from onething.applications.models import Application, Draft, Material, Task, TimelineEvent
+from onething.applications.schemas import (
+    ApplicationSubmit,
+    ApplicationView,
+    TimelinePage,
+)
+from onething.applications.sealing import seal
+from onething.applications.states import Actor, TaskState
+from onething.applications.timeline import record
+from onething.applications.views import application_view, event_view
+from onething.catalog.form import MergedForm
+from onething.catalog.merge import MergeError, merge
+from onething.catalog.validate import validate_answers
+from onething.core.errors import NOT_FOUND, VALIDATION, FieldError, ProblemError
+from onething.core.jobs import enqueue
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from onething.applications.context import ApplicationsContext
+    from onething.catalog.model import Catalog
+    from onething.identity.access import Caller
+
+SUBMIT_OPERATION: Final = "submitApplication"
+ANSWERS_TABLE: Final = "applications.answers"
+
+
+def merged_form(
+    catalog: Catalog, bundle: str, situation_answers: dict[str, str], optional: list[str]
+) -> MergedForm:
+    """The merged form, with a bad bundle, situation or optional service as a 422."""
+    if bundle not in catalog.bundles:
+        raise ProblemError(
+            VALIDATION,
+            errors=[
+                FieldError(
+                    field="bundle",
+                    code="bundle.unknown",
+                    message_zh=f"没有名为“{bundle}”的一件事",
+                    message_en=f"There is no bundle {bundle!r}",
+                )
+            ],
+        )
+    try:
+        return merge(catalog, bundle, situation_answers, optional)
+    except MergeError as exc:
+        field = "optional_services" if "optional" in exc.code else "situation_answers"
+        error = FieldError(
+            field=field, code=exc.code, message_zh=exc.message_zh, message_en=exc.message_en
+        )
+        raise ProblemError(VALIDATION, errors=[error]) from exc
+
+
+async def submit_application(
+    session: AsyncSession,
+    ctx: ApplicationsContext,
+    caller: Caller,
+    data: ApplicationSubmit,
+    *,
+    idempotency_key: str,
+    now: datetime,
+) -> tuple[ApplicationView, bool]:
+    """Validate and write everything in one transaction; (the application, replayed?)."""
+    owner_id = require_applicant(caller, data.bundle)
+    who = Who.of(caller)
+    scope = IdempotencyScope(who.client_id, who.sub, idempotency_key, SUBMIT_OPERATION)
+    body_hash = request_hash(SUBMIT_OPERATION, data)
+    stored = await claim(session, scope, body_hash, now=now)
+    if stored is not None:
+        await session.rollback()
+        return msgspec.json.decode(stored, type=ApplicationView), True
+
+    catalog = ctx.catalog
+    form = merged_form(catalog, data.bundle, data.situation_answers, data.optional_services)
+    errors = validate_answers(form, data.answers, today=china_date(now))
+    if errors:
+        raise ProblemError(VALIDATION, errors=errors)
+    bundle = catalog.bundles[data.bundle]
+    await ensure_published(session, catalog)
+
+    application = Application(
+        id=uuid.uuid4(),
+        owner_id=owner_id,
+        bundle=bundle.id,
+        catalog_version=catalog.version,
+        situation_answers=form.situation_answers,
+        optional_services=list(form.optional_services),
+        answers_encrypted="",
+        client_id=who.client_id,
+        submitted_at=now,
+        promised_on=ctx.calendar.add_working_days(china_date(now), bundle.time_limit_days).date,
+    )
+    application.answers_encrypted = seal(
+        ctx.cipher, data.answers, table=ANSWERS_TABLE, row_id=application.id
+    )
+    session.add(application)
+    await session.flush()
+    await _hand_in_materials(session, application, form, data.materials)
+
+    upstream = upstream_of(bundle, form.services)
+    tasks = [
+        Task(
+            id=uuid.uuid4(),
+            application_id=application.id,
+            service=service_id,
+            department=catalog.services[service_id].department,
+            state=(TaskState.WAITING_UPSTREAM if upstream[service_id] else TaskState.SUBMITTED),
+            waits_for=list(upstream[service_id]),
+            time_limit_days=catalog.services[service_id].time_limit_days,
+            attachments=[],
+            updated_at=now,
+        )
+        for service_id in form.services
+    ]
+    session.add_all(tasks)
+    await session.flush()
+    record(
+        session,
+        application_id=application.id,
+        kind="application.submitted",
+        actor_kind=Actor.RESIDENT,
+        who=who,
+        now=now,
+        detail={"services": list(form.services), "promised_on": str(application.promised_on)},
+    )
+    for task in tasks:
+        record(
+            session,
+            application_id=application.id,
+            task_id=task.id,
+            kind="task.created",
+            to_state=task.state,
+            actor_kind=Actor.SYSTEM,
+            now=now,
+            detail={"waits_for": task.waits_for} if task.waits_for else {},
+        )
+        if task.state == TaskState.SUBMITTED:
+            await enqueue(session, jobs.DISPATCH, jobs.TaskRef(task_id=task.id))
+    if data.draft_id is not None:
+        await session.execute(
+            delete(Draft).where(Draft.id == data.draft_id, Draft.owner_id == owner_id)
+        )
+    view = application_view(application, tasks, ctx.calendar)
+    remember(session, scope, body_hash, status=201, response=msgspec.json.encode(view), now=now)
+    await session.commit()
+    return view, False
+
+
+async def _hand_in_materials(
+    session: AsyncSession, application: Application, form: MergedForm, ids: list[uuid.UUID]
+) -> None:
+    """Attach the resident's verified uploads of material types this form asks for."""
+    if not ids:
+        return
+    wanted = {m.material for m in form.materials if m.asked}
+    rows = (
+        (
+            await session.execute(
+                select(Material)
+                .where(Material.id.in_(ids), Material.owner_id == application.owner_id)
+                .with_for_update()
+            )
+        )
+        .scalars()
+        .all()
+    )
+    found = {m.id: m for m in rows}
+    errors = []
+    for index, material_id in enumerate(ids):
+        row = found.get(material_id)
+        if (
+            row is None
+            or row.status != "verified"
+            or row.application_id is not None
+            or row.material not in wanted
+        ):
+            errors.append(
+                FieldError(
+                    field=f"materials[{index}]",
+                    code="material.unusable",
+                    message_zh="该材料不存在、未通过校验、已被使用或本事项不需要",
+                    message_en="This material is unknown, not verified, already used, or not "
+                    "needed by this application",
+                )
+            )
+    if errors:
+        raise ProblemError(VALIDATION, errors=errors)
+    await session.execute(
+        update(Material).where(Material.id.in_(ids)).values(application_id=application.id)
+    )
+
+
+async def _owned_application(
+    session: AsyncSession, caller: Caller, application_id: uuid.UUID
+) -> Application:
+    application = await session.get(Application, application_id)
+    if application is None:
+        raise ProblemError(NOT_FOUND)
+    require_owner(caller, application.owner_id, application.bundle)
+    return application
+
+
+async def tasks_of(session: AsyncSession, application_id: uuid.UUID) -> list[Task]:
+    result = await session.execute(select(Task).where(Task.application_id == application_id))
+    return list(result.scalars().all())
+
+
+async def get_application(
+    session: AsyncSession, ctx: ApplicationsContext, caller: Caller, application_id: uuid.UUID
+) -> ApplicationView:
+    application = await _owned_application(session, caller, application_id)
+    return application_view(application, await tasks_of(session, application.id), ctx.calendar)
+
+
+async def list_applications(
+    session: AsyncSession, ctx: ApplicationsContext, caller: Caller, *, limit: int
+) -> list[ApplicationView]:
+    """The caller's own applications, newest first (an agent sees those of the bundles their
+    delegation names)."""
+    if caller.user_id is None:
+        return []
+    rows = (
+        (
+            await session.execute(
+                select(Application)
+                .where(Application.owner_id == caller.user_id)
+                .order_by(Application.submitted_at.desc())
+                .limit(limit)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    visible = []
+    for application in rows:
+        try:
+            require_owner(caller, application.owner_id, application.bundle)
+        except ProblemError:
+            continue
+        visible.append(application)
+    if not visible:
+        return []
+    all_tasks = (
+        (
+            await session.execute(
+                select(Task).where(Task.application_id.in_([a.id for a in visible]))
+            )
+        )
+        .scalars()
+        .all()
+    )
+    by_application: dict[uuid.UUID, list[Task]] = {}
+    for task in all_tasks:
+        by_application.setdefault(task.application_id, []).append(task)
+    return [application_view(a, by_application[a.id], ctx.calendar) for a in visible]
+
+
+async def timeline(
+    session: AsyncSession,
+    caller: Caller,
+    application_id: uuid.UUID,
+    *,
+    after: int | None,
+    limit: int,
+) -> TimelinePage:
+    """Events oldest first, `limit` at a time; `after` is the last event id already seen."""
+    application = await _owned_application(session, caller, application_id)
+    query = (
+        select(TimelineEvent)
+        .where(TimelineEvent.application_id == application.id)
+        .order_by(TimelineEvent.id)
+        .limit(limit + 1)
+    )
+    if after is not None:
+        query = query.where(TimelineEvent.id > after)
+    events = list((await session.execute(query)).scalars().all())
+    services: dict[object, str] = {t.id: t.service for t in await tasks_of(session, application.id)}
+    page = events[:limit]
+    return TimelinePage(
+        events=[event_view(e, services) for e in page],
+        next_after=page[-1].id if len(events) > limit else None,
+    )

@@ -1,0 +1,45 @@
+"""Timeline events: every change of an application or task, with who acted (and for whom)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from onething.applications.models import TimelineEvent
+from onething.applications.states import Actor as ActorKind
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from onething.applications.access import Who
+
+
+def record(
+    session: AsyncSession,
+    *,
+    application_id: uuid.UUID,
+    kind: str,
+    actor_kind: ActorKind,
+    now: datetime,
+    who: Who | None = None,
+    task_id: uuid.UUID | None = None,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> TimelineEvent:
+    event = TimelineEvent(
+        application_id=application_id,
+        task_id=task_id,
+        at=now,
+        kind=kind,
+        from_state=from_state,
+        to_state=to_state,
+        actor_kind=actor_kind.value,
+        actor_sub=who.sub if who else None,
+        act_sub=who.act_sub if who else None,
+        client_id=who.client_id if who else None,
+        detail=detail or {},
+    )
+    session.add(event)
+    return event
