@@ -6,77 +6,32 @@ from __future__ import annotations
 import asyncio
 import base64
 import datetime as dt
-import hashlib
 import json
 from typing import Any
 
-import httpx
 import pytest
 from botocore.exceptions import ClientError
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
+from upload_helpers import (
+    HEIC,
+    JPEG,
+    MAX,
+    PDF,
+    PNG,
+    confirm_and_check,
+    key_of,
+    object_versions,
+    sha,
+    ticket_for,
+    upload,
+)
 
 from conftest import People, Tokens, new_key, submission
 from onething.applications.magic import sniff
 from onething.core.storage import ObjectStorage
 
 Client = AsyncTestClient[Litestar]
-PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
-HEIC = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"
-MAX = 10240 * 1024  # mother-id-card: the catalog's default 10 MB
-
-
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-async def _ticket(
-    api: Client,
-    auth: dict[str, str],
-    data: bytes,
-    content_type: str = "application/pdf",
-    **extra: Any,
-) -> dict[str, Any]:
-    body = {
-        "bundle": "newborn-birth",
-        "material": "mother-id-card",
-        "content_type": content_type,
-        "sha256": _sha(data),
-        **extra,
-    }
-    answer = await api.post("/api/v1/materials", json=body, headers=auth)
-    assert answer.status_code == 201, answer.text
-    return dict(answer.json())
-
-
-async def _upload(ticket: dict[str, Any], data: bytes, content_type: str) -> httpx.Response:
-    async with httpx.AsyncClient(timeout=30) as s3:
-        return await s3.post(
-            ticket["url"], data=ticket["fields"], files={"file": ("scan", data, content_type)}
-        )
-
-
-async def _confirm_and_check(
-    api: Client, auth: dict[str, str], ticket: dict[str, Any], drain: Any
-) -> dict[str, Any]:
-    confirmed = await api.post(f"/api/v1/materials/{ticket['id']}/confirm", headers=auth)
-    assert confirmed.status_code == 202, confirmed.text
-    assert confirmed.json()["status"] == "verifying"
-    await drain()
-    return dict((await api.get(f"/api/v1/materials/{ticket['id']}", headers=auth)).json())
-
-
-def _object_versions(storage: ObjectStorage, key: str) -> int:
-    listed = storage.client.list_object_versions(
-        Bucket=storage.settings.materials_bucket, Prefix=key
-    )
-    return len(listed.get("Versions", [])) + len(listed.get("DeleteMarkers", []))
-
-
-def _key_of(ticket: dict[str, Any]) -> str:
-    return str(ticket["fields"]["key"])
 
 
 def test_magic_bytes_identify_the_four_accepted_types() -> None:
@@ -92,45 +47,45 @@ async def test_the_policy_binds_key_type_size_and_ten_minutes(
     api: Client, people: People, tokens: Tokens
 ) -> None:
     auth = await tokens.issue(str(people.resident.id))
-    ticket = await _ticket(api, auth, PDF)
+    ticket = await ticket_for(api, auth, PDF)
     policy = json.loads(base64.b64decode(ticket["fields"]["policy"]))
     conditions = policy["conditions"]
     assert {"Content-Type": "application/pdf"} in conditions
     assert ["content-length-range", 1, MAX] in conditions
-    assert {"key": _key_of(ticket)} in conditions
+    assert {"key": key_of(ticket)} in conditions
     expires = dt.datetime.fromisoformat(policy["expiration"].replace("Z", "+00:00"))
     assert expires - dt.datetime.now(dt.UTC) <= dt.timedelta(minutes=10)
     assert ticket["max_size"] == MAX
-    assert _key_of(ticket).startswith("uploads/")
-    assert str(people.resident.id) not in _key_of(ticket)
+    assert key_of(ticket).startswith("uploads/")
+    assert str(people.resident.id) not in key_of(ticket)
 
 
 async def test_a_valid_pdf_is_verified(
     api: Client, people: People, tokens: Tokens, drain: Any, storage: ObjectStorage
 ) -> None:
     auth = await tokens.issue(str(people.resident.id))
-    ticket = await _ticket(api, auth, PDF)
-    uploaded = await _upload(ticket, PDF, "application/pdf")
+    ticket = await ticket_for(api, auth, PDF)
+    uploaded = await upload(ticket, PDF, "application/pdf")
     assert uploaded.is_success, uploaded.text
-    checked = await _confirm_and_check(api, auth, ticket, drain)
+    checked = await confirm_and_check(api, auth, ticket, drain)
     assert checked["status"] == "verified"
     assert checked["size"] == len(PDF)
-    assert checked["sha256"] == _sha(PDF)
-    assert _object_versions(storage, _key_of(ticket)) == 1
+    assert checked["sha256"] == sha(PDF)
+    assert object_versions(storage, key_of(ticket)) == 1
 
 
 async def test_wrong_magic_bytes_are_refused_and_the_object_deleted(
     api: Client, people: People, tokens: Tokens, drain: Any, storage: ObjectStorage
 ) -> None:
     auth = await tokens.issue(str(people.resident.id))
-    ticket = await _ticket(api, auth, PDF, content_type="image/png")  # a PDF dressed as PNG
-    assert (await _upload(ticket, PDF, "image/png")).is_success
-    checked = await _confirm_and_check(api, auth, ticket, drain)
+    ticket = await ticket_for(api, auth, PDF, content_type="image/png")  # a PDF dressed as PNG
+    assert (await upload(ticket, PDF, "image/png")).is_success
+    checked = await confirm_and_check(api, auth, ticket, drain)
     assert checked["status"] == "refused"
     assert checked["refusal"] == "content_mismatch"
     with pytest.raises(ClientError):
-        storage.client.head_object(Bucket=storage.settings.materials_bucket, Key=_key_of(ticket))
-    assert _object_versions(storage, _key_of(ticket)) == 0
+        storage.client.head_object(Bucket=storage.settings.materials_bucket, Key=key_of(ticket))
+    assert object_versions(storage, key_of(ticket)) == 0
     again = await api.post(f"/api/v1/materials/{ticket['id']}/confirm", headers=auth)
     assert again.status_code == 409
 
@@ -139,10 +94,10 @@ async def test_a_checksum_other_than_declared_is_refused(
     api: Client, people: People, tokens: Tokens, drain: Any
 ) -> None:
     auth = await tokens.issue(str(people.resident.id))
-    ticket = await _ticket(api, auth, PDF)
+    ticket = await ticket_for(api, auth, PDF)
     tampered = PDF + b"% changed on the way\n"
-    assert (await _upload(ticket, tampered, "application/pdf")).is_success
-    checked = await _confirm_and_check(api, auth, ticket, drain)
+    assert (await upload(ticket, tampered, "application/pdf")).is_success
+    checked = await confirm_and_check(api, auth, ticket, drain)
     assert (checked["status"], checked["refusal"]) == ("refused", "checksum_mismatch")
 
 
@@ -150,8 +105,8 @@ async def test_confirming_before_uploading_is_refused(
     api: Client, people: People, tokens: Tokens, drain: Any
 ) -> None:
     auth = await tokens.issue(str(people.resident.id))
-    ticket = await _ticket(api, auth, PDF)
-    checked = await _confirm_and_check(api, auth, ticket, drain)
+    ticket = await ticket_for(api, auth, PDF)
+    checked = await confirm_and_check(api, auth, ticket, drain)
     assert (checked["status"], checked["refusal"]) == ("refused", "not_uploaded")
 
 
@@ -160,22 +115,22 @@ async def test_an_oversize_file_is_refused_by_the_s3_policy(
 ) -> None:
     auth = await tokens.issue(str(people.resident.id))
     big = PDF + b"0" * (MAX + 1 - len(PDF))
-    ticket = await _ticket(api, auth, big)
-    uploaded = await _upload(ticket, big, "application/pdf")
+    ticket = await ticket_for(api, auth, big)
+    uploaded = await upload(ticket, big, "application/pdf")
     assert uploaded.status_code in {400, 403}, (uploaded.status_code, uploaded.text[:300])
     assert "EntityTooLarge" in uploaded.text
-    assert _object_versions(storage, _key_of(ticket)) == 0
+    assert object_versions(storage, key_of(ticket)) == 0
 
 
 async def test_a_wrong_content_type_is_refused_by_the_s3_policy(
     api: Client, people: People, tokens: Tokens, storage: ObjectStorage
 ) -> None:
     auth = await tokens.issue(str(people.resident.id))
-    ticket = await _ticket(api, auth, PDF)
+    ticket = await ticket_for(api, auth, PDF)
     forged = {**ticket, "fields": {**ticket["fields"], "Content-Type": "text/html"}}
-    uploaded = await _upload(forged, PDF, "text/html")
+    uploaded = await upload(forged, PDF, "text/html")
     assert uploaded.status_code == 403, uploaded.text[:300]
-    assert _object_versions(storage, _key_of(ticket)) == 0
+    assert object_versions(storage, key_of(ticket)) == 0
 
 
 async def test_an_expired_policy_is_refused_by_s3(storage: ObjectStorage) -> None:
@@ -187,7 +142,7 @@ async def test_an_expired_policy_is_refused_by_s3(storage: ObjectStorage) -> Non
         ExpiresIn=1,
     )
     await asyncio.sleep(2)
-    uploaded = await _upload(post, PDF, "application/pdf")
+    uploaded = await upload(post, PDF, "application/pdf")
     assert uploaded.status_code == 403, uploaded.text[:300]
 
 
@@ -199,7 +154,7 @@ async def test_a_material_type_the_catalog_does_not_accept_is_refused(
         "bundle": "newborn-birth",
         "material": "mother-id-card",
         "content_type": "image/heic",
-        "sha256": _sha(HEIC),
+        "sha256": sha(HEIC),
     }
     assert (await api.post("/api/v1/materials", json=body, headers=auth)).status_code == 422
     body["material"] = "no-such-material"
@@ -210,7 +165,7 @@ async def test_uploads_are_private_to_their_owner(
     api: Client, people: People, tokens: Tokens
 ) -> None:
     auth = await tokens.issue(str(people.resident.id))
-    ticket = await _ticket(api, auth, PDF)
+    ticket = await ticket_for(api, auth, PDF)
     theirs = await tokens.issue(str(people.other_resident.id))
     assert (await api.get(f"/api/v1/materials/{ticket['id']}", headers=theirs)).status_code == 404
     confirm = await api.post(f"/api/v1/materials/{ticket['id']}/confirm", headers=theirs)
@@ -221,9 +176,9 @@ async def test_a_verified_material_is_handed_in_and_shown_to_the_services_needin
     api: Client, people: People, tokens: Tokens, drain: Any
 ) -> None:
     auth = await tokens.issue(str(people.resident.id))
-    ticket = await _ticket(api, auth, PDF)
-    await _upload(ticket, PDF, "application/pdf")
-    assert (await _confirm_and_check(api, auth, ticket, drain))["status"] == "verified"
+    ticket = await ticket_for(api, auth, PDF)
+    await upload(ticket, PDF, "application/pdf")
+    assert (await confirm_and_check(api, auth, ticket, drain))["status"] == "verified"
     body = submission(materials=[ticket["id"]])
     submitted = await api.post("/api/v1/applications", json=body, headers={**auth, **new_key()})
     assert submitted.status_code == 201, submitted.text

@@ -13,14 +13,17 @@ from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, Quer
 
 from onething.applications import drafts
 from onething.applications.context import ApplicationsContext, context_from_state
+from onething.applications.corrections import submit_correction, supply_material
 from onething.applications.idempotency import check_key
 from onething.applications.schemas import (
     ApplicationSubmit,
     ApplicationView,
+    CorrectionSubmit,
     DraftCreate,
     DraftSummary,
     DraftUpdate,
     DraftView,
+    MaterialSupply,
     TimelinePage,
 )
 from onething.applications.services import (
@@ -218,3 +221,57 @@ class ApplicationController(Controller):
         """Every event, oldest first: who acted (and the agent, if one acted for the
         resident), the state change, and the reason or request where there is one."""
         return await timeline(db_session, caller, application_id, after=after, limit=limit)
+
+    @post(
+        "/{application_id:uuid}/tasks/{task_id:uuid}/correction",
+        operation_id="submitCorrection",
+        summary="Answer a department's correction request (补正)",
+        status_code=200,
+        responses={
+            404: problem_spec("No such application or task of yours"),
+            409: problem_spec("The task is not waiting for a correction"),
+            422: problem_spec("A field not asked for, or invalid answers"),
+        },
+    )
+    async def correct(
+        self,
+        *,
+        application_id: FromPath[uuid.UUID],
+        task_id: FromPath[uuid.UUID],
+        data: JSONBody[CorrectionSubmit],
+        caller: CallerDep,
+        apps: Apps,
+        db_session: DbSession,
+    ) -> ApplicationView:
+        """New values for exactly the fields the department named (the whole application
+        is validated again) and uploads of the materials it named; the task returns to
+        review."""
+        return await submit_correction(
+            db_session, apps, caller, application_id, task_id, data=data, now=datetime.now(UTC)
+        )
+
+    @post(
+        "/{application_id:uuid}/tasks/{task_id:uuid}/material",
+        operation_id="supplyPendingMaterial",
+        summary="Bring the material promised at intake (容缺)",
+        status_code=200,
+        responses={
+            404: problem_spec("No such application or task of yours"),
+            409: problem_spec("The task is not waiting for a material"),
+            422: problem_spec("Not a verified upload of the promised material"),
+        },
+    )
+    async def supply(
+        self,
+        *,
+        application_id: FromPath[uuid.UUID],
+        task_id: FromPath[uuid.UUID],
+        data: JSONBody[MaterialSupply],
+        caller: CallerDep,
+        apps: Apps,
+        db_session: DbSession,
+    ) -> ApplicationView:
+        """A verified upload of the material the department accepted the task without."""
+        return await supply_material(
+            db_session, apps, caller, application_id, task_id, data=data, now=datetime.now(UTC)
+        )

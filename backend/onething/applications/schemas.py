@@ -221,3 +221,20 @@ class MaterialView(msgspec.Struct, kw_only=True):
     size: int | None
     sha256: str | None
     refusal: str | None
+
+
+# --- the resident's answers to a department ----------------------------------------------
+
+
+class CorrectionSubmit(_In):
+    """补正: new values for exactly the fields the department named (nested by section), and
+    verified uploads of the materials it named."""
+
+    answers: Answers = {}
+    materials: list[uuid.UUID] = []
+
+
+class MaterialSupply(_In):
+    """容缺: the verified upload of the material promised at intake."""
+
+    material: uuid.UUID

@@ -190,6 +190,7 @@ async def _hand_in_materials(
             row is None
             or row.status != "verified"
             or row.application_id is not None
+            or row.bundle != application.bundle
             or row.material not in wanted
         ):
             errors.append(
