@@ -162,8 +162,9 @@ async def test_keys_are_scoped_to_the_user(
 
 
 async def test_concurrent_duplicates_create_exactly_one_application(
-    app: Litestar, people: People, sessionmaker: async_sessionmaker[AsyncSession]
+    api: Client, app: Litestar, people: People, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
+    del api  # started: the app's lifespan has loaded the catalog
     # Straight to the service, each call with its own session and connection, so the eight
     # really overlap in PostgreSQL (the test client would run them one after another).
     ctx = context_from_state(app.state)
@@ -272,3 +273,20 @@ async def test_another_resident_cannot_see_the_application(
     assert (await api.get("/api/v1/applications", headers=theirs)).json() == []
     listed = (await api.get("/api/v1/applications", headers=mine)).json()
     assert [a["id"] for a in listed] == [created.json()["id"]]
+
+
+async def test_a_key_older_than_24_hours_is_free_again(
+    api: Client, people: People, tokens: Tokens, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    auth = await tokens.issue(str(people.resident.id))
+    headers = {**auth, **new_key()}
+    first = await api.post("/api/v1/applications", json=submission(), headers=headers)
+    async with sessionmaker() as session, session.begin():
+        await session.execute(
+            text("UPDATE idempotency_keys SET expires_at = now() - interval '1 second'")
+        )
+    later = await api.post("/api/v1/applications", json=submission(), headers=headers)
+    assert later.status_code == 201
+    assert later.json()["id"] != first.json()["id"]
+    assert "idempotent-replayed" not in later.headers
+    assert await _count(sessionmaker, IdempotencyKey) == 1

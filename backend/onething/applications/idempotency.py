@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Final
 
 import msgspec
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
 from onething.applications.models import IdempotencyKey
 from onething.core.errors import CONFLICT, VALIDATION, FieldError, ProblemError
@@ -79,14 +79,6 @@ async def claim(
             detail_en="A request with this Idempotency-Key is still being processed; retry.",
             headers={"Retry-After": "1"},
         )
-    await session.execute(
-        delete(IdempotencyKey).where(
-            IdempotencyKey.client_id == scope.client_id,
-            IdempotencyKey.subject == scope.subject,
-            IdempotencyKey.key == scope.key,
-            IdempotencyKey.expires_at <= now,
-        )
-    )
     row = (
         await session.execute(
             select(IdempotencyKey).where(
@@ -96,6 +88,11 @@ async def claim(
             )
         )
     ).scalar_one_or_none()
+    if row is not None and row.expires_at <= now:
+        # Past its 24 hours the key is free again (a clean-up job may also have removed it).
+        await session.delete(row)
+        await session.flush()
+        row = None
     if row is None:
         return None
     if row.operation != scope.operation or row.request_hash != body_hash:
