@@ -58,3 +58,18 @@ async def test_readiness_is_503_with_a_reason_when_postgres_is_unreachable(
     assert body["checks"]["database"]["status"] == "fail"
     assert body["checks"]["database"]["reason"]
     assert body["checks"]["storage"] == {"status": "ok"}
+
+
+async def test_readiness_hides_failure_details_in_production(settings: Settings) -> None:
+    dead = f"postgresql://nobody:x@127.0.0.1:{free_port()}/none"
+    production = replace(
+        settings,
+        app=replace(settings.app, environment="production"),
+        database=DatabaseSettings(url=dead),
+    )
+    async with AsyncTestClient(app=create_app(production)) as client:
+        response = await client.get("/readyz")
+    assert response.status_code == 503
+    reason = response.json()["checks"]["database"]["reason"]
+    assert "127.0.0.1" not in reason
+    assert reason.isidentifier()  # just the error class, e.g. ConnectionRefusedError

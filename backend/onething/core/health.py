@@ -6,6 +6,7 @@ import asyncio
 from typing import Literal
 
 import msgspec
+import structlog
 from litestar import Controller, Response, get
 from litestar.datastructures import State
 from litestar.openapi.datastructures import ResponseSpec
@@ -14,6 +15,8 @@ from sqlalchemy import text
 from onething.core.storage import ObjectStorage
 
 CHECK_TIMEOUT_SECONDS = 3.0
+
+log = structlog.get_logger(__name__)
 
 
 class Check(msgspec.Struct, kw_only=True, omit_defaults=True):
@@ -30,13 +33,18 @@ class Readiness(msgspec.Struct, kw_only=True):
     checks: dict[str, Check]
 
 
-async def _check(name: str, probe: asyncio.Future[object] | object) -> tuple[str, Check]:
+async def _check(
+    name: str, probe: asyncio.Future[object] | object, *, detailed: bool
+) -> tuple[str, Check]:
     try:
         await asyncio.wait_for(probe, CHECK_TIMEOUT_SECONDS)  # type: ignore[arg-type]
     except TimeoutError:
         return name, Check(status="fail", reason=f"no answer within {CHECK_TIMEOUT_SECONDS:g}s")
     except Exception as exc:
-        return name, Check(status="fail", reason=f"{type(exc).__name__}: {exc}"[:300])
+        reason = f"{type(exc).__name__}: {exc}"[:300]
+        log.warning("readiness_check_failed", check=name, reason=reason)
+        # Exception text can name internal hosts and buckets: only development shows it.
+        return name, Check(status="fail", reason=reason if detailed else type(exc).__name__)
     return name, Check(status="ok")
 
 
@@ -73,8 +81,11 @@ class HealthController(Controller):
     )
     async def readiness(self, state: State) -> Response[Readiness]:
         """Checks PostgreSQL and every S3 bucket; 503 with the reasons when one fails."""
+        # Full reasons in development; only the error class in production (details are logged).
+        detailed = state.settings.app.is_dev
         results = await asyncio.gather(
-            _check("database", _database_ok(state)), _check("storage", _storage_ok(state))
+            _check("database", _database_ok(state), detailed=detailed),
+            _check("storage", _storage_ok(state), detailed=detailed),
         )
         checks = dict(results)
         ok = all(c.status == "ok" for c in checks.values())
