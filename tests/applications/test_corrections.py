@@ -3,13 +3,16 @@ resident changes exactly that; the task goes back to review or to accepted."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from upload_helpers import PDF, confirm_and_check, ticket_for, upload
 
 from conftest import People, Tokens, new_key, submission
+from onething.applications.progress import suspend_overdue
 
 Client = AsyncTestClient[Litestar]
 
@@ -120,3 +123,32 @@ async def test_accepted_with_a_pending_material_then_supplied(
     view = (await api.get(f"/api/v1/department/tasks/{task_id}", headers=hospital)).json()
     assert view["state"] == "accepted"
     assert [m["id"] for m in view["materials"]] == [ticket["id"]]
+
+
+async def test_a_missed_material_deadline_suspends_the_task_until_resumed(
+    api: Client,
+    people: People,
+    tokens: Tokens,
+    drain: Any,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    _, hospital, _, task_id = await _in_review(api, people, tokens, drain, review=False)
+    due = (await api.get(f"/api/v1/department/tasks/{task_id}", headers=hospital)).json()["due_on"]
+    await api.post(
+        f"/api/v1/department/tasks/{task_id}/accept-pending-material",
+        json={"material": "mother-id-card", "deadline": due},
+        headers=hospital,
+    )
+    deadline = dt.date.fromisoformat(due)
+    for today, expected in ((deadline, []), (deadline + dt.timedelta(days=1), [task_id])):
+        async with sessionmaker() as session, session.begin():
+            suspended = await suspend_overdue(session, today=today, now=dt.datetime.now(dt.UTC))
+        assert [str(t) for t in suspended] == expected
+    view = (await api.get(f"/api/v1/department/tasks/{task_id}", headers=hospital)).json()
+    assert view["state"] == "suspended"
+    assert set(view["allowed_events"]) == {"resume", "refuse"}
+    resumed = await api.post(
+        f"/api/v1/department/tasks/{task_id}/resume", json={}, headers=hospital
+    )
+    assert resumed.status_code == 200
+    assert resumed.json()["state"] == "in_review"

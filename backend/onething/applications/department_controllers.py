@@ -183,7 +183,7 @@ class DepartmentTaskController(Controller):
         apps: Apps,
         db_session: DbSession,
     ) -> DepartmentTaskView:
-        """Move an accepted task into review (or a suspended one back into it)."""
+        """Move an accepted task into review."""
         return await _decide(
             db_session, apps, caller, task_id, event=TaskEvent.START_REVIEW, decision=None
         )
@@ -229,4 +229,25 @@ class DepartmentTaskController(Controller):
         child's citizen ID number). Tasks waiting for them are dispatched automatically."""
         return await _decide(
             db_session, apps, caller, task_id, event=TaskEvent.APPROVE, decision=data
+        )
+
+    @post(
+        "/{task_id:uuid}/resume",
+        operation_id="resumeTask",
+        summary="Resume a suspended task",
+        status_code=200,
+        responses=_TASK_ERRORS,
+    )
+    async def resume(
+        self,
+        *,
+        task_id: FromPath[uuid.UUID],
+        data: JSONBody[DecisionNote],
+        caller: CallerDep,
+        apps: Apps,
+        db_session: DbSession,
+    ) -> DepartmentTaskView:
+        """Take a task suspended for a missed deadline back into review."""
+        return await _decide(
+            db_session, apps, caller, task_id, event=TaskEvent.RESUME, decision=None
         )

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 DISPATCH: Final = "applications.dispatch"
 RELEASE: Final = "applications.release"
 VERIFY_MATERIAL: Final = "applications.verify_material"
+SUSPEND_OVERDUE: Final = "applications.suspend_overdue"
 
 
 class TaskRef(msgspec.Struct, frozen=True):
@@ -69,6 +70,18 @@ async def verify_material(ctx: JobContext, payload: bytes) -> None:
     await verify_upload(
         ctx.sessionmaker, _storage(ctx.settings.s3), ref.material_id, now=datetime.now(UTC)
     )
+
+
+@job(SUSPEND_OVERDUE)
+async def suspend_overdue_tasks(ctx: JobContext, payload: bytes) -> None:
+    """Meant to run daily (payload unused); not yet scheduled: see the README."""
+    del payload
+    from onething.applications.calendar import china_date
+    from onething.applications.progress import suspend_overdue
+
+    now = datetime.now(UTC)
+    async with ctx.sessionmaker() as session, session.begin():
+        await suspend_overdue(session, today=china_date(now), now=now)
 
 
 @functools.lru_cache(maxsize=4)

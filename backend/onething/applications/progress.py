@@ -5,7 +5,7 @@ cancellation when it never will. Called by worker jobs; each step is idempotent.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -132,3 +132,26 @@ def _attachment(catalog: Catalog, upstream: Task, service_id: str) -> dict[str, 
         "elements": [e for e in producer.produces.elements if e in asked],
         "license_type": license_type if license_type in replaced else None,
     }
+
+
+async def suspend_overdue(session: AsyncSession, *, today: date, now: datetime) -> list[uuid.UUID]:
+    """容缺: a task whose promised material is past its deadline is suspended (the platform
+    acts, the department decides what next). Returns the suspended tasks' ids."""
+    waiting = (
+        (
+            await session.execute(
+                select(Task)
+                .where(Task.state == TaskState.ACCEPTED_PENDING_MATERIAL)
+                .with_for_update(skip_locked=True)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    suspended = []
+    for task in waiting:
+        deadline = (task.pending or {}).get("deadline")
+        if deadline is not None and date.fromisoformat(deadline) < today:
+            _move(session, task, TaskEvent.DEADLINE_MISSED, now, {"deadline": deadline})
+            suspended.append(task.id)
+    return suspended
