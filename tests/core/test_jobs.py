@@ -15,6 +15,7 @@ from onething.core.jobs import (
     JobContext,
     PingPayload,
     enqueue,
+    enqueue_many,
     failed_jobs,
     job,
     replay_failed_jobs,
@@ -97,3 +98,21 @@ async def test_unknown_jobs_cannot_be_enqueued(
     async with sessionmaker() as session, session.begin():
         with pytest.raises(LookupError):
             await enqueue(session, "no.such.job", b"")
+
+
+async def test_many_jobs_enqueue_in_one_call_and_roll_back_together(
+    sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
+) -> None:
+    pings = [PingPayload(ping_id=uuid.uuid4(), requested_by="batch") for _ in range(5)]
+    async with sessionmaker() as session, session.begin():
+        ids = await enqueue_many(session, PING, pings)
+        assert len(set(ids)) == 5
+        await session.rollback()
+    async with sessionmaker() as session:
+        assert await _queued(session) == 0
+    async with sessionmaker() as session, session.begin():
+        await enqueue_many(session, PING, pings)
+    await run_worker(_drain_settings(settings), drain=True)
+    async with sessionmaker() as session:
+        for ping in pings:
+            assert await session.get(QueuePing, ping.ping_id) is not None

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Final
 
 import msgspec
 
-from onething.core.jobs import JobContext, enqueue, job
+from onething.core.jobs import JobContext, enqueue_many, job
 
 if TYPE_CHECKING:
     from onething.core.settings import S3Settings
@@ -58,8 +58,7 @@ async def release_waiting_tasks(ctx: JobContext, payload: bytes) -> None:
             ref.application_id,
             now=datetime.now(UTC),
         )
-        for task_id in released:
-            await enqueue(session, DISPATCH, TaskRef(task_id=task_id))
+        await enqueue_many(session, DISPATCH, [TaskRef(task_id=task_id) for task_id in released])
 
 
 @job(VERIFY_MATERIAL)

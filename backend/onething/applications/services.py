@@ -30,7 +30,7 @@ from onething.catalog.form import MergedForm
 from onething.catalog.merge import MergeError, merge
 from onething.catalog.validate import validate_answers
 from onething.core.errors import NOT_FOUND, VALIDATION, FieldError, ProblemError
-from onething.core.jobs import enqueue
+from onething.core.jobs import enqueue_many
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -152,8 +152,8 @@ async def submit_application(
             now=now,
             detail={"waits_for": task.waits_for} if task.waits_for else {},
         )
-        if task.state == TaskState.SUBMITTED:
-            await enqueue(session, jobs.DISPATCH, jobs.TaskRef(task_id=task.id))
+    ready = [jobs.TaskRef(task_id=t.id) for t in tasks if t.state == TaskState.SUBMITTED]
+    await enqueue_many(session, jobs.DISPATCH, ready)
     if data.draft_id is not None:
         await session.execute(
             delete(Draft).where(Draft.id == data.draft_id, Draft.owner_id == owner_id)

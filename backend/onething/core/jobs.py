@@ -6,7 +6,7 @@ import asyncio
 import os
 import signal
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Final
@@ -91,6 +91,23 @@ async def enqueue(
     queries = await _queries_for(session)
     ids = await queries.enqueue(entrypoint, body, execute_after=delay, dedupe_key=dedupe_key)
     return int(ids[0])
+
+
+async def enqueue_many(
+    session: AsyncSession, entrypoint: str, payloads: Sequence[msgspec.Struct | bytes]
+) -> list[int]:
+    """Add several jobs of one kind in one round trip, inside the session's transaction."""
+    if entrypoint not in _HANDLERS:
+        msg = f"unknown job {entrypoint!r}"
+        raise LookupError(msg)
+    if not payloads:
+        return []
+    bodies: list[bytes | None] = [
+        p if isinstance(p, bytes) else msgspec.json.encode(p) for p in payloads
+    ]
+    queries = await _queries_for(session)
+    ids = await queries.enqueue([entrypoint] * len(bodies), bodies, [0] * len(bodies))
+    return [int(job_id) for job_id in ids if job_id is not None]
 
 
 async def failed_jobs(session: AsyncSession, limit: int = 100) -> list[Job]:
