@@ -44,3 +44,12 @@ def test_adding_a_route_without_regenerating_makes_the_spec_stale() -> None:
     app.register(brand_new)
     assert render_openapi(app) != COMMITTED.read_bytes()
     assert "/api/v1/brand-new" in json.loads(render_openapi(app))["paths"]
+
+
+def test_every_tag_used_by_an_operation_is_declared() -> None:
+    spec = json.loads(COMMITTED.read_text())
+    declared = {tag["name"] for tag in spec.get("tags", [])}
+    used = {
+        tag for item in spec["paths"].values() for op in item.values() for tag in op.get("tags", [])
+    }
+    assert used <= declared, f"undeclared tags: {sorted(used - declared)}"

@@ -46,6 +46,9 @@ def _openapi_config() -> OpenAPIConfig:
         servers=[Server(url="/", description="This deployment")],
         tags=[
             Tag(name="catalog", description="Life events (bundles), services and merged forms"),
+            Tag(name="applications", description="Drafts, materials, submission and progress"),
+            Tag(name="departments", description="Department inboxes and decisions on tasks"),
+            Tag(name="identity", description="The signed-in caller, delegations (帮办代办)"),
             Tag(name="operations", description="Health and readiness probes"),
         ],
         path="/api/schema",
