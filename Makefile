@@ -53,6 +53,8 @@ check: lint typecheck pytest
 test: setup browser check ## set up everything, then every gate and the whole suite
 
 bench: deps ## benchmarks (figures printed, never asserted in unit tests)
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || \
+		echo "wrk not installed: bench_api falls back to a slower Python client" >&2
 	@for script in $$(ls bench/bench_*.py 2>/dev/null); do echo "== $$script"; $(UV) run python "$$script" || exit 1; done
 
 openapi: deps ## regenerate openapi/openapi.json from the app

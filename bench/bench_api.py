@@ -1,16 +1,21 @@
 """API throughput and latency on this machine: the real devstack (embedded PostgreSQL and
-SeaweedFS, granian with one worker) driven over loopback by an asyncio HTTP client.
+SeaweedFS, granian with one worker) driven over loopback by `wrk` (Debian's package; `make bench`
+installs it) or, without wrk, by an asyncio httpx client (slower: it measures itself too).
 
-Prints requests/s and latency percentiles per endpoint. The client shares the machine's cores
-with the server, so the figures are a floor for one API process, not a capacity promise."""
+Prints requests/s and latency percentiles per endpoint. The load generator shares the machine's
+cores with the server, so the figures are a floor for one API process, not a capacity promise."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import re
 import shutil
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -62,6 +67,30 @@ async def _measure(base: str, method: str, path: str, body: dict[str, object] | 
     )
 
 
+def _wrk(base: str, method: str, path: str, body: dict[str, object] | None) -> None:
+    """Constant-connection load with wrk; POST bodies through a tiny Lua script."""
+    args = ["wrk", "-t1", f"-c{CONCURRENCY}", "-d8s", "--latency"]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        if method == "POST":
+            payload = json.dumps(body or {})
+            script.write(
+                f'wrk.method = "POST"\nwrk.body = {payload!r}\n'
+                'wrk.headers["Content-Type"] = "application/json"\n'
+            )
+    if method == "POST":
+        args += ["-s", script.name]
+    output = subprocess.run([*args, base + path], capture_output=True, text=True, check=True).stdout
+    os.unlink(script.name)
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    p50 = re.search(r"\s50%\s+(\S+)", output).group(1)  # type: ignore[union-attr]
+    p99 = re.search(r"\s99%\s+(\S+)", output).group(1)  # type: ignore[union-attr]
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    print(
+        f"  {method:4} {path:42} {rate:8.0f} req/s   p50 {p50:>8}   p99 {p99:>8}   "
+        f"errors {non_2xx.group(1) if non_2xx else 0}"
+    )
+
+
 def main() -> int:
     var_dir = REPO_ROOT / "var" / "bench"
     shutil.rmtree(var_dir, ignore_errors=True)
@@ -74,13 +103,18 @@ def main() -> int:
         stack.prepare()
         stack.start_app()
         base = f"http://127.0.0.1:{stack.api_port}"
+        use_wrk = shutil.which("wrk") is not None
+        load = "wrk, 8 s" if use_wrk else f"httpx, {REQUESTS} requests"
         print(
-            f"API bench: {REQUESTS} requests per endpoint, {CONCURRENCY} concurrent, "
-            f"granian 1 worker, {os.cpu_count()} cores shared with the client"
+            f"API bench: {load} per endpoint, {CONCURRENCY} connections, granian 1 worker, "
+            f"{os.cpu_count()} cores shared with the load generator"
         )
         for name, method, path, body in CASES:
             print(f"- {name}")
-            asyncio.run(_measure(base, method, path, body))
+            if use_wrk:
+                _wrk(base, method, path, body)
+            else:
+                asyncio.run(_measure(base, method, path, body))
     finally:
         stack.stop()
         shutil.rmtree(var_dir, ignore_errors=True)
