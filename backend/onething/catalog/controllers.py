@@ -110,7 +110,7 @@ class CatalogController(Controller):
             bundle=form.bundle,
             catalog_version=form.catalog_version,
             services=list(form.services),
-            schema=form.schema,
+            schema=msgspec.Raw(form.schema_json),
             effort=form_stats(catalog, form),
         )
 
