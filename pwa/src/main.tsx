@@ -5,17 +5,21 @@ import { browserLocale, DEFAULT_LOCALE, messagesFor } from "./i18n";
 import { I18nContext, type I18n } from "./i18n/context";
 import "./styles.css";
 
-function showStartupError(main: HTMLElement, message: string): void {
+function showStartupError(root: HTMLElement, message: string): void {
+  const main = document.createElement("main");
+  main.id = "main";
+  main.className = "page";
   const p = document.createElement("p");
   p.className = "notice";
   p.setAttribute("role", "alert");
   p.textContent = message;
-  main.replaceChildren(p);
+  main.append(p);
+  root.replaceChildren(main);
 }
 
 function start(): void {
-  const main = document.getElementById("main");
-  if (!main) return;
+  const root = document.getElementById("app");
+  if (!root) return;
   let i18n: I18n = { locale: DEFAULT_LOCALE, t: messagesFor(DEFAULT_LOCALE) };
   try {
     const locale = browserLocale();
@@ -26,17 +30,17 @@ function start(): void {
     const skipLink = document.querySelector(".skip-link");
     if (skipLink) skipLink.textContent = i18n.t.skipLink;
 
-    main.replaceChildren(); // drop the <noscript> fallback
+    root.replaceChildren(); // drop the <noscript> fallback; the app renders header and <main>
     render(
       <I18nContext.Provider value={i18n}>
         <App />
       </I18nContext.Provider>,
-      main,
+      root,
     );
   } catch (error) {
     console.error("start-up failed", error);
     try {
-      showStartupError(main, i18n.t.startupError);
+      showStartupError(root, i18n.t.startupError);
     } catch {
       // Nothing more can be done without a working DOM.
     }

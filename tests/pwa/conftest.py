@@ -7,11 +7,11 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, async_playwright
+from playwright.async_api import Browser, BrowserContext, async_playwright
 
 from onething.core.embedded import free_port
 from onething.core.settings import REPO_ROOT, Settings
@@ -93,3 +93,20 @@ async def browser(chromium: Path) -> AsyncIterator[Browser]:
         )
         yield browser
         await browser.close()
+
+
+@pytest.fixture
+async def new_phone(browser: Browser) -> AsyncIterator[Callable[..., Awaitable[BrowserContext]]]:
+    """Opens phone-sized (360×640) browser contexts in a given locale; all closed afterwards."""
+    contexts: list[BrowserContext] = []
+
+    async def open_phone(locale: str = "zh-CN") -> BrowserContext:
+        context = await browser.new_context(
+            viewport={"width": 360, "height": 640}, locale=locale, device_scale_factor=2
+        )
+        contexts.append(context)
+        return context
+
+    yield open_phone
+    for context in contexts:
+        await context.close()

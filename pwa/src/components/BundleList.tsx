@@ -1,24 +1,31 @@
 import { useEffect, useState } from "preact/hooks";
 import { fetchBundles, type BundleSummary, type BundlesResult } from "../api/bundles";
 import { useI18n } from "../i18n/context";
+import { Link, paths } from "../router";
 
 type State = { kind: "loading" } | BundlesResult;
 
 function BundleCard({ bundle }: { bundle: BundleSummary }) {
   const { locale, t } = useI18n();
   return (
-    <li class="bundle-card">
-      <h3 class="bundle-card__name">{bundle.name[locale]}</h3>
-      <p class="bundle-card__facts">
-        <span class="bundle-card__fact">{t.bundleServices(bundle.serviceCount)}</span>
-        <span class="bundle-card__fact">{t.bundleTimeLimit(bundle.timeLimitDays)}</span>
-      </p>
+    <li class="bundle-list__item">
+      {/* The whole card is the link: one large tap target (≥ 60px in 长辈版). */}
+      <Link href={paths.intro(bundle.id)} class="bundle-card">
+        <h2 class="bundle-card__name">{bundle.name[locale]}</h2>
+        <p class="bundle-card__facts">
+          <span class="bundle-card__fact">{t.bundleServices(bundle.serviceCount)}</span>
+          <span class="bundle-card__fact">{t.bundleTimeLimit(bundle.timeLimitDays)}</span>
+        </p>
+      </Link>
     </li>
   );
 }
 
-/** Life events from `GET /api/v1/bundles`; any failure shows a friendly notice and a retry. */
-export function BundleList() {
+/**
+ * Life events from `GET /api/v1/bundles`, each a link to its intro page; any failure shows a
+ * friendly notice and a retry. `labelledBy` names the page heading the list belongs to.
+ */
+export function BundleList({ labelledBy }: { labelledBy: string }) {
   const { t } = useI18n();
   const [state, setState] = useState<State>({ kind: "loading" });
   const [attempt, setAttempt] = useState(0);
@@ -73,10 +80,11 @@ export function BundleList() {
   }
 
   return (
-    <section class="bundles" aria-labelledby="bundles-heading" aria-busy={state.kind === "loading" ? "true" : "false"}>
-      <h2 id="bundles-heading" class="bundles__heading">
-        {t.bundlesHeading}
-      </h2>
+    <section
+      class="bundles"
+      aria-labelledby={labelledBy}
+      aria-busy={state.kind === "loading" ? "true" : "false"}
+    >
       {body}
     </section>
   );

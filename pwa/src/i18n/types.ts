@@ -3,10 +3,11 @@ export type Locale = "zh-CN" | "en";
 
 /**
  * Every user-facing string of the app. Each locale file implements this interface, so a
- * message missing from one language is a type error rather than a blank on screen.
+ * message missing from one language is a type error rather than a blank on screen. Labels of
+ * services, questions and fields come from the catalog API in both languages, not from here.
  */
 export interface Messages {
-  /** Document title (tab, bookmarks, installed-app switcher). */
+  /** Document title (tab, bookmarks, installed-app switcher), and the suffix of page titles. */
   documentTitle: string;
   /** Product name in the current language, and in the other one (shown smaller). */
   productName: string;
@@ -24,4 +25,72 @@ export interface Messages {
   bundleTimeLimit: (workingDays: number) => string;
   widgetError: string;
   startupError: string;
+
+  // Shared by the pages below.
+  loading: string;
+  loadFailed: string;
+  back: string;
+  backHome: string;
+  notFoundTitle: string;
+  notFoundText: string;
+  bundleNotFound: string;
+  workingDays: (days: number) => string;
+  yes: string;
+  no: string;
+  /** Read by screen readers before each error message. */
+  errorPrefix: string;
+  /** Prefix of the document title while a page shows errors. */
+  errorTitlePrefix: string;
+  errorSummaryTitle: string;
+
+  // Bundle intro.
+  introTimeLimit: (workingDays: number) => string;
+  situationsHeading: string;
+  optionalHeading: string;
+  optionalHint: string;
+  servicesHeading: string;
+  servicesSummary: (services: number, departments: number) => string;
+  serviceAfter: (names: string) => string;
+  serviceMailed: string;
+  serviceAutomatic: string;
+  excludedHeading: string;
+  excludedBecause: (question: string, answer: string) => string;
+  materialsHeading: string;
+  materialsHint: string;
+  materialsNone: string;
+  materialIfAny: string;
+  materialReplacedBy: (licenses: string) => string;
+  stepsHeading: (steps: number) => string;
+  start: string;
+  resume: string;
+  listSeparator: string;
+
+  // Form wizard.
+  stepOf: (step: number, steps: number) => string;
+  requiredHint: string;
+  requiredMark: string;
+  /** A unit read out with a field's label, e.g. "（克）". */
+  unitInLabel: (unit: string) => string;
+  optionalMark: string;
+  choose: string;
+  continue: string;
+  checking: string;
+  toReview: string;
+  uploadLater: string;
+  regionHint: string;
+  idNumberHint: string;
+  stepGone: string;
+  toFirstStep: string;
+
+  // Review.
+  reviewTitle: string;
+  reviewIntro: string;
+  change: string;
+  notAnswered: string;
+  chosenServices: string;
+  none: string;
+  reviewChecking: string;
+  reviewValid: string;
+  reviewNext: string;
+  reviewOffline: string;
 }

@@ -1,0 +1,169 @@
+/**
+ * Check your answers: every answer by section with a "change" link back to its page, checked
+ * again by the server on arrival; problems are listed at the top and next to the answer.
+ */
+import { useEffect, useRef, useState } from "preact/hooks";
+import { useI18n } from "../i18n/context";
+import { Link, paths, usePageFocus, useTitle } from "../router";
+import { fetchForm, validateAnswers, type Validation } from "./api";
+import { BackLink, LoadState } from "./common";
+import { setErrors, useDraft } from "./draft";
+import { ErrorSummary, type SummaryItem } from "./ErrorSummary";
+import { fieldId } from "./fields";
+import { formRequest, requestKey, useLoad } from "./hooks";
+import { formErrors, situationAnswers, visibleSections } from "./model";
+import { buildAnswers, displayValue } from "./values";
+
+function ChangeLink({ href, label }: { href: string; label: string }) {
+  const { t } = useI18n();
+  return (
+    <Link href={href} class="summary__change">
+      {t.change}
+      <span class="visually-hidden"> {label}</span>
+    </Link>
+  );
+}
+
+export function ReviewPage({ bundleId }: { bundleId: string }) {
+  const { locale, t } = useI18n();
+  const [draft] = useDraft(bundleId);
+  const request = formRequest(draft);
+  const [form, retry] = useLoad(`form:${bundleId}:${requestKey(request)}`, () =>
+    fetchForm(bundleId, request, locale),
+  );
+  const [check, setCheck] = useState<Validation | { kind: "checking" }>({ kind: "checking" });
+  const summaryRef = useRef<HTMLDivElement>(null);
+  const sections = form.kind === "ok" ? visibleSections(form.value, draft.situation) : [];
+
+  useEffect(() => {
+    if (form.kind !== "ok") return;
+    let current = true;
+    setCheck({ kind: "checking" });
+    void validateAnswers(bundleId, request, buildAnswers(form.value, sections, draft), locale).then(
+      (result) => {
+        if (!current) return;
+        setErrors(bundleId, result.kind === "invalid" ? result.errors : []);
+        setCheck(result);
+      },
+    );
+    return () => {
+      current = false;
+    };
+  }, [form.kind]);
+
+  const errors = check.kind === "invalid" ? formErrors(check.errors, sections) : [];
+  const valid = check.kind === "valid" || (check.kind === "invalid" && errors.length === 0);
+  useTitle(
+    form.kind === "ok" ? `${errors.length > 0 ? t.errorTitlePrefix : ""}${t.reviewTitle}` : null,
+    t.documentTitle,
+  );
+  usePageFocus(form.kind === "ok");
+  if (form.kind !== "ok") return <LoadState kind={form.kind} onRetry={retry} />;
+
+  const model = form.value;
+  const last = sections[sections.length - 1];
+  const fieldsById = new Map(sections.flatMap((s) => s.fields.map((f) => [f.id, f] as const)));
+  const summary: SummaryItem[] = errors.map((e) => {
+    const field = fieldsById.get(e.field);
+    return {
+      key: e.field,
+      message: e.message[locale],
+      href: field
+        ? `${paths.form(bundleId, field.section)}?from=review#${fieldId(field)}`
+        : paths.intro(bundleId),
+    };
+  });
+  const errorFor = (id: string): string | null => errors.find((e) => e.field === id)?.message[locale] ?? null;
+  const situation = situationAnswers(model, draft.situation);
+
+  return (
+    <>
+      <BackLink href={last ? paths.form(bundleId, last.id) : paths.intro(bundleId)} label={t.back} />
+      <h1 class="page-title">{t.reviewTitle}</h1>
+      <ErrorSummary items={summary} summaryRef={summaryRef} />
+      <p>{t.reviewIntro}</p>
+
+      <section class="review__section" aria-labelledby="review-situation">
+        <h2 class="review__heading" id="review-situation">
+          {model.situationLabel[locale]}
+        </h2>
+        <dl class="summary">
+          {model.situations.map((question) => (
+            <div class="summary__row" key={question.id}>
+              <dt class="summary__key">{question.label[locale]}</dt>
+              <dd class="summary__value">
+                {question.options.find((o) => o.value === situation[question.id])?.label[locale] ??
+                  t.notAnswered}
+              </dd>
+              <dd class="summary__action">
+                <ChangeLink
+                  href={`${paths.intro(bundleId)}#situation-${question.id}`}
+                  label={question.label[locale]}
+                />
+              </dd>
+            </div>
+          ))}
+          {model.optionalServices.length > 0 ? (
+            <div class="summary__row">
+              <dt class="summary__key">{t.chosenServices}</dt>
+              <dd class="summary__value">
+                {model.optionalServices
+                  .filter((o) => draft.optionalServices.includes(o.id))
+                  .map((o) => o.label[locale])
+                  .join(t.listSeparator) || t.none}
+              </dd>
+              <dd class="summary__action">
+                <ChangeLink
+                  href={`${paths.intro(bundleId)}#optional-${model.optionalServices[0]?.id ?? ""}`}
+                  label={t.chosenServices}
+                />
+              </dd>
+            </div>
+          ) : null}
+        </dl>
+      </section>
+
+      {sections.map((section) => (
+        <section class="review__section" key={section.id} aria-labelledby={`review-${section.id}`}>
+          <h2 class="review__heading" id={`review-${section.id}`}>
+            {section.label[locale]}
+          </h2>
+          <dl class="summary">
+            {section.fields
+              .filter((f) => f.kind !== "upload")
+              .map((field) => {
+                const shown = displayValue(field, draft.answers[section.id]?.[field.name], locale, t);
+                const error = errorFor(field.id);
+                return (
+                  <div class={error ? "summary__row summary__row--error" : "summary__row"} key={field.id}>
+                    <dt class="summary__key">{field.label[locale]}</dt>
+                    <dd class="summary__value">
+                      {shown ?? <span class="summary__empty">{t.notAnswered}</span>}
+                      {error ? <span class="summary__error">{error}</span> : null}
+                    </dd>
+                    <dd class="summary__action">
+                      <ChangeLink
+                        href={`${paths.form(bundleId, section.id)}?from=review#${fieldId(field)}`}
+                        label={field.label[locale]}
+                      />
+                    </dd>
+                  </div>
+                );
+              })}
+          </dl>
+        </section>
+      ))}
+
+      <div class="review__status" role="status">
+        {check.kind === "checking" ? <p class="status">{t.reviewChecking}</p> : null}
+        {check.kind === "unavailable" ? <p class="notice">{t.reviewOffline}</p> : null}
+        {valid ? (
+          <div class="panel">
+            <p class="panel__title">{t.reviewValid}</p>
+            <p>{t.reviewNext}</p>
+          </div>
+        ) : null}
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,4 @@
+/** The resident's journey after the home screen, loaded on demand (a chunk of its own). */
+export { BundleIntro } from "./Intro";
+export { FormPage } from "./FormPage";
+export { ReviewPage } from "./Review";
