@@ -8,11 +8,11 @@ from contextlib import asynccontextmanager
 from litestar import Litestar, Router
 from litestar.config.compression import CompressionConfig
 from litestar.di import Provide
+from litestar.exceptions import NotFoundException
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Contact, Server, Tag
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
-from litestar.static_files import create_static_files_router
 
 from onething.catalog.loader import load_catalog
 from onething.core.db import create_engine, create_sessionmaker, provide_db_session
@@ -20,6 +20,7 @@ from onething.core.errors import exception_handlers
 from onething.core.health import HealthController
 from onething.core.logging import configure_logging
 from onething.core.middleware import RequestContextMiddleware
+from onething.core.pwa import pwa_router, shell_fallback
 from onething.core.routes import API_PREFIX, api_route_handlers
 from onething.core.settings import Settings
 from onething.core.storage import ObjectStorage
@@ -85,22 +86,16 @@ def create_app(settings: Settings | None = None) -> Litestar:
         Router(path=API_PREFIX, route_handlers=api_route_handlers()),
         *provider_route_handlers(settings),
     ]
+    handlers = exception_handlers()
     if (settings.app.pwa_dir / "index.html").is_file():
-        route_handlers.append(
-            create_static_files_router(
-                path="/",
-                directories=[settings.app.pwa_dir],
-                html_mode=True,
-                include_in_schema=False,
-                name="pwa",
-            )
-        )
+        route_handlers.append(pwa_router(settings.app.pwa_dir))
+        handlers[NotFoundException] = shell_fallback(settings.app.pwa_dir)
     app = Litestar(
         route_handlers=route_handlers,  # type: ignore[arg-type]
         lifespan=[lifespan],
         dependencies={"db_session": Provide(provide_db_session)},
         middleware=[prometheus.middleware],
-        exception_handlers=exception_handlers(),
+        exception_handlers=handlers,
         compression_config=CompressionConfig(backend="gzip", minimum_size=512),
         openapi_config=_openapi_config(),
         logging_config=None,

@@ -240,7 +240,9 @@ def _handle_validation(
     return problem_response(request, VALIDATION, errors=errors)
 
 
-def _handle_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[ProblemDetails]:
+def http_exception_response(
+    request: Request[Any, Any, Any], exc: HTTPException
+) -> Response[ProblemDetails]:
     problem = _BY_STATUS.get(exc.status_code)
     if problem is None:
         problem = ProblemType(f"http-{exc.status_code}", exc.status_code, exc.detail, exc.detail)
@@ -257,7 +259,7 @@ def exception_handlers() -> ExceptionHandlersMap:
     return {
         ProblemError: _handle_problem,
         ValidationException: _handle_validation,
-        HTTPException: _handle_http,
+        HTTPException: http_exception_response,
         HTTP_500_INTERNAL_SERVER_ERROR: _handle_unexpected,
         Exception: _handle_unexpected,
     }
@@ -270,5 +272,6 @@ __all__ = [
     "ProblemError",
     "ProblemType",
     "exception_handlers",
+    "http_exception_response",
     "problem_response",
 ]
