@@ -336,6 +336,17 @@ def region_codes(
     return (table.historical if include_historical else table.current)[level]
 
 
+def region_children(code: str) -> list[RegionName]:
+    """The current regions directly under `code` (cities of a province, counties of a city)."""
+    parent = region_name(code)
+    if parent is None or parent.level == "county":
+        return []
+    child_level: RegionLevel = "city" if parent.level == "province" else "county"
+    prefix = code[:2] if parent.level == "province" else code[:4]
+    children = (region_name(c) for c in sorted(region_codes(child_level)) if c.startswith(prefix))
+    return [child for child in children if child is not None and child.code != code]
+
+
 def is_valid_region_code(
     code: str,
     level: Literal["province", "city", "county", "any"] = "any",

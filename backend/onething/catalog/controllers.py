@@ -10,6 +10,7 @@ from litestar.datastructures import State
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody
 
+from onething.catalog.codes import RegionName, region_children, region_codes, region_name
 from onething.catalog.form import MergedForm
 from onething.catalog.merge import MergeError, merge
 from onething.catalog.model import Bundle, Catalog
@@ -18,6 +19,8 @@ from onething.catalog.schemas import (
     BundleSummary,
     FormRequest,
     FormResponse,
+    RegionDetail,
+    RegionItem,
     ServiceDetail,
     ValidateRequest,
     ValidateResponse,
@@ -153,3 +156,57 @@ class CatalogController(Controller):
                 detail_en=f"There is no service {service_id!r}",
             )
         return service_detail(catalog, service)
+
+
+RegionCode = Annotated[str, msgspec.Meta(max_length=6)]
+
+
+def _region_item(region: RegionName) -> RegionItem:
+    return RegionItem(
+        code=region.code, level=region.level, name=region.name, full_name=region.full_name
+    )
+
+
+class RegionController(Controller):
+    tags = ["catalog"]  # noqa: RUF012 — Litestar declares it an instance attribute
+
+    @get("/regions", operation_id="listProvinces", summary="Provinces", sync_to_thread=False)
+    def list_provinces(self) -> list[RegionItem]:
+        """Current province-level divisions (GB/T 2260), for address pickers."""
+        provinces = (region_name(code) for code in sorted(region_codes("province")))
+        return [_region_item(p) for p in provinces if p is not None]
+
+    @get(
+        "/regions/{code:str}",
+        operation_id="getRegion",
+        summary="A region and the regions under it",
+        responses={404: _NOT_FOUND},
+        sync_to_thread=False,
+    )
+    def get_region(self, code: FromPath[RegionCode]) -> RegionDetail:
+        """Name of a GB/T 2260 code (abolished codes too, marked not current) and its current
+        children: the cities of a province, the counties of a city."""
+        if not (len(code) == 6 and code.isascii() and code.isdigit()):
+            raise ProblemError(
+                VALIDATION,
+                errors=[
+                    FieldError(
+                        field="code",
+                        code="region.format",
+                        message_zh="行政区划代码应为 6 位数字",
+                        message_en="A region code is 6 digits",
+                    )
+                ],
+            )
+        region = region_name(code)
+        if region is None:
+            raise ProblemError(
+                NOT_FOUND,
+                detail_zh=f"没有行政区划代码“{code}”",
+                detail_en=f"There is no region code {code!r}",
+            )
+        return RegionDetail(
+            region=_region_item(region),
+            current=region.current,
+            children=[_region_item(child) for child in region_children(code)],
+        )

@@ -130,3 +130,18 @@ class ServiceDetail(msgspec.Struct, frozen=True, kw_only=True):
     produces_license: str | None
     mailed: bool
     catalog_version: str
+
+
+class RegionItem(msgspec.Struct, frozen=True, kw_only=True):
+    """A GB/T 2260 administrative division."""
+
+    code: str
+    level: str
+    name: str
+    full_name: str
+
+
+class RegionDetail(msgspec.Struct, frozen=True, kw_only=True):
+    region: RegionItem
+    current: bool
+    children: list[RegionItem]

@@ -13,11 +13,12 @@ API_PREFIX = "/api/v1"
 def api_route_handlers() -> list[ControllerRouterHandler]:
     """Each domain adds its controllers here as it gains an HTTP surface."""
     from onething.applications.routes import api_handlers as application_handlers
-    from onething.catalog.controllers import CatalogController
+    from onething.catalog.controllers import CatalogController, RegionController
     from onething.identity.routes import api_handlers as identity_handlers
 
     handlers: list[ControllerRouterHandler] = [
         CatalogController,
+        RegionController,
         *identity_handlers(),
         *application_handlers(),
     ]
