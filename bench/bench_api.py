@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 
 from onething.core.devstack import Devstack
-from onething.core.embedded import free_port
+from onething.core.processes import free_port
 from onething.core.settings import REPO_ROOT
 
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "2000"))

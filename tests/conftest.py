@@ -20,9 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from onething.core.app import create_app
 from onething.core.db import create_engine, create_sessionmaker
-from onething.core.embedded import EmbeddedPostgres, EmbeddedSeaweed, SeaweedPorts, free_port
+from onething.core.embedded import EmbeddedPostgres, EmbeddedSeaweed, SeaweedPorts
 from onething.core.metadata import target_metadata
 from onething.core.migrate import upgrade
+from onething.core.processes import free_port
 from onething.core.settings import (
     REPO_ROOT,
     AppSettings,

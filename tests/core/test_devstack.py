@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from onething.core.embedded import free_port, free_ports
+from onething.core.processes import free_port, free_ports
 from onething.core.settings import REPO_ROOT
 
 pytestmark = pytest.mark.slow

@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 import socket
 
-from onething.core.embedded import SeaweedPorts, free_port, free_ports
+from onething.core.embedded import SeaweedPorts
+from onething.core.processes import free_port, free_ports
 
 
 def test_seaweed_ports_are_all_distinct() -> None:

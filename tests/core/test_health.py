@@ -8,7 +8,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from onething.core.app import create_app
-from onething.core.embedded import free_port
+from onething.core.processes import free_port
 from onething.core.settings import DatabaseSettings, Settings
 
 

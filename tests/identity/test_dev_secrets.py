@@ -6,7 +6,7 @@ import json
 import stat
 from pathlib import Path
 
-from onething.core.embedded import load_or_create_secrets
+from onething.core.processes import load_or_create_secrets
 from onething.identity.crypto import BlindIndexer, FieldCipher
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, BrowserContext, async_playwright
 
-from onething.core.embedded import free_port
+from onething.core.processes import free_port
 from onething.core.settings import REPO_ROOT, Settings
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))

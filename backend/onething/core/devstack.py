@@ -11,11 +11,9 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from onething.core.embedded import (
+from onething.core.embedded import EmbeddedPostgres, EmbeddedSeaweed, SeaweedPorts
+from onething.core.processes import (
     ChildProcess,
-    EmbeddedPostgres,
-    EmbeddedSeaweed,
-    SeaweedPorts,
     StartCancelled,
     free_ports,
     load_or_create_secrets,
