@@ -211,7 +211,13 @@ async def test_decisions_follow_the_state_machine(
     assert "accept" in too_early.json()["detail"]
     assert (await api.post(f"{url}/accept", json={}, headers=health)).status_code == 200
     assert (await api.post(f"{url}/accept", json={}, headers=health)).status_code == 409
-    assert (await api.post(f"{url}/start-review", json={}, headers=health)).status_code == 200
+    note = {"note": "材料齐全，转入审核"}
+    assert (await api.post(f"{url}/start-review", json=note, headers=health)).status_code == 200
+    application_id = (await api.get("/api/v1/applications", headers=resident)).json()[0]["id"]
+    events = (
+        await api.get(f"/api/v1/applications/{application_id}/timeline", headers=resident)
+    ).json()["events"]
+    assert any(e["detail"] == note for e in events), "the clerk's note must reach the timeline"
     # A correction names only this service's fields.
     foreign = await api.post(
         f"{url}/request-correction",

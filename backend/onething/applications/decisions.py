@@ -16,6 +16,7 @@ from onething.applications.models import Application, Material, Task
 from onething.applications.schemas import (
     Approval,
     CorrectionRequest,
+    DecisionNote,
     DepartmentTaskView,
     InboxItem,
     InboxPage,
@@ -48,7 +49,7 @@ if TYPE_CHECKING:
     from onething.catalog.model import Catalog
 
 OUTPUT_TABLE = "application_tasks.output"
-Decision = Refusal | CorrectionRequest | PendingMaterial | Approval | None
+Decision = Refusal | CorrectionRequest | PendingMaterial | Approval | DecisionNote | None
 
 
 async def inbox(
@@ -274,6 +275,9 @@ def _apply(
         return {"produced": sorted(output)}
     if event == TaskEvent.ACCEPT:
         task.pending = None
+    # A clerk's note on accept / start-review / resume goes on the timeline, never dropped.
+    if isinstance(decision, DecisionNote) and decision.note:
+        return {"note": decision.note}
     return {}
 
 

@@ -116,7 +116,7 @@ class DepartmentTaskController(Controller):
     ) -> DepartmentTaskView:
         """Take the task on; its review can start."""
         return await _decide(
-            db_session, apps, caller, task_id, event=TaskEvent.ACCEPT, decision=None
+            db_session, apps, caller, task_id, event=TaskEvent.ACCEPT, decision=data
         )
 
     @post(
@@ -185,7 +185,7 @@ class DepartmentTaskController(Controller):
     ) -> DepartmentTaskView:
         """Move an accepted task into review."""
         return await _decide(
-            db_session, apps, caller, task_id, event=TaskEvent.START_REVIEW, decision=None
+            db_session, apps, caller, task_id, event=TaskEvent.START_REVIEW, decision=data
         )
 
     @post(
@@ -249,5 +249,5 @@ class DepartmentTaskController(Controller):
     ) -> DepartmentTaskView:
         """Take a task suspended for a missed deadline back into review."""
         return await _decide(
-            db_session, apps, caller, task_id, event=TaskEvent.RESUME, decision=None
+            db_session, apps, caller, task_id, event=TaskEvent.RESUME, decision=data
         )
