@@ -11,7 +11,8 @@ from typing import Any
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from conftest import FATHER_ID, People, Tokens, new_key, submission
+from conftest import People, Tokens, new_key, submission
+from newborn_samples import FATHER_ID
 from onething.catalog.codes import make_id_number
 from onething.catalog.loader import REPO_CATALOG, load_catalog
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from catalog_samples import newborn_answers
 from catalog_strategies import forms, in_form_effects, valid_answers
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from newborn_samples import newborn_answers
 from onething.catalog.loader import REPO_CATALOG, load_catalog
 from onething.catalog.merge import MergeError, merge
 from onething.catalog.model import Catalog

@@ -8,11 +8,11 @@ from typing import Any
 
 import jsonschema
 import pytest
-from catalog_samples import FATHER_ID, MOTHER_ID, TODAY, newborn_answers
 from catalog_strategies import corruptions, forms, in_form_effects, valid_answers
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from newborn_samples import FATHER_ID, MOTHER_ID, TODAY, newborn_answers
 from onething.catalog.codes import credit_code_check_char, id_number_check_char, make_id_number
 from onething.catalog.form import MergedForm
 from onething.catalog.loader import REPO_CATALOG, load_catalog

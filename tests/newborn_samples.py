@@ -1,4 +1,5 @@
-"""Hand-written, realistic answer sets (a birth in Jiangbei, Chongqing) for example tests."""
+"""Hand-written, realistic newborn-birth answers (a birth in Jiangbei, Chongqing), shared by the
+catalog and applications tests."""
 
 from __future__ import annotations
 
