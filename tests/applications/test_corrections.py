@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from application_helpers import People, Tokens, new_key, submission
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from upload_helpers import PDF, confirm_and_check, ticket_for, upload
 
-from conftest import People, Tokens, new_key, submission
 from onething.applications.progress import suspend_overdue
 
 Client = AsyncTestClient[Litestar]

@@ -3,12 +3,11 @@ overwrites nothing), resume on another device, answers sealed at rest, submit fr
 
 from __future__ import annotations
 
+from application_helpers import People, Tokens, new_key, newborn_answers
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
-from conftest import People, Tokens, new_key, newborn_answers
 
 Client = AsyncTestClient[Litestar]
 NEW = {"bundle": "newborn-birth", "optional_services": ["childcare-subsidy"]}

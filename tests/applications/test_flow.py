@@ -8,10 +8,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from application_helpers import People, Tokens, new_key, submission
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from conftest import People, Tokens, new_key, submission
 from newborn_samples import FATHER_ID
 from onething.catalog.codes import make_id_number
 from onething.catalog.loader import REPO_CATALOG, load_catalog

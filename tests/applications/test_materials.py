@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 import pytest
+from application_helpers import People, Tokens, new_key, submission
 from botocore.exceptions import ClientError
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
@@ -27,7 +28,6 @@ from upload_helpers import (
     upload,
 )
 
-from conftest import People, Tokens, new_key, submission
 from onething.applications.magic import sniff
 from onething.core.storage import ObjectStorage
 

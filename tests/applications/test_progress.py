@@ -6,12 +6,12 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+from application_helpers import People, Tokens, new_key, submission
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from conftest import People, Tokens, new_key, submission
 from onething.applications.context import context_from_state
 from onething.applications.models import Task, TimelineEvent
 from onething.applications.progress import dispatch, release_waiting

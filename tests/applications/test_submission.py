@@ -9,12 +9,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
+from application_helpers import People, Tokens, new_key, submission
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from conftest import People, Tokens, new_key, submission
 from onething.applications.context import context_from_state
 from onething.applications.idempotency import IdempotencyScope
 from onething.applications.models import Application, IdempotencyKey, Task, TimelineEvent

@@ -1,0 +1,102 @@
+"""Shared by the applications tests: the people, token signing, and the newborn-birth submission
+body. A uniquely named module (not conftest) so test directories can be collected together."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from newborn_samples import newborn_answers as sample_answers
+from onething.catalog.codes import china_today
+from onething.identity.context import IdentityContext
+from onething.identity.keys import load_keyring
+from onething.identity.models import AccessToken, User
+from onething.identity.tokens import sign_access_token
+
+PWA = "onething-pwa"
+DEPARTMENT_SYSTEM = "public-security-system"
+DEPARTMENTS = ("health-commission", "cdc", "public-security", "healthcare-security", "hrss", "tax")
+
+
+@dataclass
+class People:
+    resident: User
+    other_resident: User
+    agent: User
+    clerks: dict[str, User]
+
+
+class Tokens:
+    """Signs access tokens exactly as the provider would, and records them (not revoked)."""
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], ctx: IdentityContext):
+        self.sessionmaker = sessionmaker
+        self.ctx = ctx
+
+    async def issue(
+        self,
+        sub: str,
+        *,
+        scope: str = "openid applications",
+        client_id: str = PWA,
+        act: dict[str, str] | None = None,
+    ) -> dict[str, str]:
+        now = int(time.time())
+        jti = secrets.token_urlsafe(12)
+        claims: dict[str, Any] = {
+            "iss": self.ctx.issuer,
+            "sub": sub,
+            "aud": self.ctx.api_audience,
+            "client_id": client_id,
+            "scope": scope,
+            "iat": now,
+            "exp": now + 600,
+            "jti": jti,
+        }
+        if act is not None:
+            claims["act"] = act
+        async with self.sessionmaker() as session:
+            # The first call creates and commits a signing key itself.
+            ring = await load_keyring(session, self.ctx, now=dt.datetime.now(dt.UTC))
+            session.add(
+                AccessToken(
+                    jti=jti,
+                    client_id=client_id,
+                    subject=sub,
+                    act_sub=act["sub"] if act else None,
+                    scope=scope,
+                    created_at=dt.datetime.now(dt.UTC),
+                    expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(minutes=10),
+                )
+            )
+            await session.commit()
+        return {"Authorization": f"Bearer {sign_access_token(ring, claims)}"}
+
+
+def newborn_answers() -> dict[str, dict[str, Any]]:
+    """A valid answer set for newborn-birth (with childcare-subsidy), the baby born 5 days ago."""
+    answers = sample_answers()
+    born = china_today() - dt.timedelta(days=5)
+    answers["child"]["birth_time"] = f"{born.isoformat()}T08:30:00+08:00"
+    answers["insurance"]["premium_year"] = born.year
+    return answers
+
+
+def submission(**changes: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "bundle": "newborn-birth",
+        "optional_services": ["childcare-subsidy"],
+        "answers": newborn_answers(),
+    }
+    body.update(changes)
+    return body
+
+
+def new_key() -> dict[str, str]:
+    return {"Idempotency-Key": str(uuid.uuid4())}
