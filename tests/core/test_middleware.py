@@ -68,3 +68,17 @@ async def test_metrics_are_exposed_for_prometheus(client: AsyncTestClient[Litest
     assert response.status_code == 200
     assert "onething" in response.text
     assert 'path="/healthz"' in response.text
+
+
+async def test_head_is_answered_like_get_without_a_body(client: AsyncTestClient[Litestar]) -> None:
+    # Uptime probes and caches send HEAD; Litestar alone would answer 405 on GET-only routes.
+    for path in ("/healthz", "/api/v1/bundles"):
+        got = await client.get(path)
+        head = await client.head(path)
+        assert head.status_code == got.status_code == 200, path
+        assert head.content == b""
+        assert head.headers["content-type"] == got.headers["content-type"]
+        assert head.headers["cache-control"] == "no-store"
+    missing = await client.head("/api/v1/no-such-thing")
+    assert missing.status_code == 404
+    assert missing.content == b""

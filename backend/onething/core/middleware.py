@@ -1,11 +1,12 @@
-"""ASGI middleware: request ids, access logs, security headers, no-store on personal responses."""
+"""ASGI middleware: request ids, access logs, security headers, no-store on personal responses,
+and HEAD answered as GET without a body (RFC 9110 §9.3.2) for every GET route."""
 
 from __future__ import annotations
 
 import re
 import time
 import uuid
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, cast
 
 import structlog
 
@@ -71,8 +72,20 @@ class RequestContextMiddleware:
         no_store = path.startswith(_NO_STORE_PREFIXES)
         started = time.perf_counter()
         status_holder = [500]
+        method = scope.get("method")
+        head = method == "HEAD"
+        if head:
+            # Litestar routes HEAD only to explicit HEAD handlers; uptime probes and caches send
+            # HEAD to pages and probes, so route it as GET and drop the body (headers unchanged).
+            scope = cast("Scope", {**scope, "method": "GET"})
 
         async def send_with_headers(message: Message) -> None:
+            if head and message["type"] == "http.response.body":
+                message = {
+                    "type": "http.response.body",
+                    "body": b"",
+                    "more_body": message.get("more_body", False),
+                }
             if message["type"] == "http.response.start":
                 status_holder[0] = message["status"]
                 headers = [
@@ -95,7 +108,7 @@ class RequestContextMiddleware:
             finally:
                 log.info(
                     "request",
-                    method=scope.get("method"),
+                    method=method,
                     path=path,
                     status=status_holder[0],
                     duration_ms=round((time.perf_counter() - started) * 1000, 2),
