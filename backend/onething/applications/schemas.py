@@ -8,6 +8,8 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
+from onething.delivery.schemas import DeliveryChoiceIn
+
 CatalogId = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 ElementId = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")]
 Sha256 = Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{64}$")]
@@ -64,6 +66,8 @@ class ApplicationSubmit(_In):
     materials: list[uuid.UUID] = []
     # The draft this came from; it is deleted with the submission.
     draft_id: uuid.UUID | None = None
+    # Mail home or collect at a hall (see the delivery domain); may be chosen later too.
+    delivery: DeliveryChoiceIn | None = None
 
 
 class TaskView(msgspec.Struct, kw_only=True):

@@ -31,6 +31,8 @@ from onething.catalog.merge import MergeError, merge
 from onething.catalog.validate import validate_answers
 from onething.core.errors import NOT_FOUND, VALIDATION, FieldError, ProblemError
 from onething.core.jobs import enqueue_many
+from onething.delivery.choices import check_choice
+from onething.delivery.services import record_choice
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -91,6 +93,8 @@ async def submit_application(
     catalog = ctx.catalog
     form = merged_form(catalog, data.bundle, data.situation_answers, data.optional_services)
     errors = validate_answers(form, data.answers, today=china_date(now))
+    delivery, delivery_errors = check_choice(data.delivery) if data.delivery else (None, [])
+    errors += delivery_errors
     if errors:
         raise ProblemError(VALIDATION, errors=errors)
     bundle = catalog.bundles[data.bundle]
@@ -114,6 +118,8 @@ async def submit_application(
     session.add(application)
     await session.flush()
     await _hand_in_materials(session, application, form, data.materials)
+    if delivery is not None:
+        record_choice(session, ctx.cipher, application.id, delivery, who=who, now=now)
 
     upstream = upstream_of(bundle, form.services)
     tasks = [

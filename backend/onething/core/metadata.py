@@ -9,6 +9,7 @@ from sqlalchemy import MetaData
 import onething.applications.models
 import onething.catalog.models
 import onething.core.models
+import onething.delivery.models
 import onething.identity.models  # noqa: F401
 from onething.core.db import Base
 

@@ -14,6 +14,7 @@ def api_route_handlers() -> list[ControllerRouterHandler]:
     """Each domain adds its controllers here as it gains an HTTP surface."""
     from onething.applications.routes import api_handlers as application_handlers
     from onething.catalog.controllers import CatalogController, RegionController
+    from onething.delivery.routes import api_handlers as delivery_handlers
     from onething.identity.routes import api_handlers as identity_handlers
 
     handlers: list[ControllerRouterHandler] = [
@@ -21,5 +22,6 @@ def api_route_handlers() -> list[ControllerRouterHandler]:
         RegionController,
         *identity_handlers(),
         *application_handlers(),
+        *delivery_handlers(),
     ]
     return handlers

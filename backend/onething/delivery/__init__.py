@@ -1,0 +1,2 @@
+"""Mail-home delivery: the resident's choice, consolidation of paper outputs into parcels,
+courier adapters and tracking."""
