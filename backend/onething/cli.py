@@ -56,6 +56,26 @@ def run(host: str | None, port: int | None, workers: int) -> None:
     ).serve()
 
 
+@main.command("local-department-system")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8090, show_default=True)
+def local_department_system(host: str, port: int) -> None:
+    """A LOCAL STAND-IN for department systems: takes signed webhooks, acts once per event id
+    (configured by LOCAL_DEPARTMENT_DATABASE_URL and LOCAL_DEPARTMENT_SECRETS)."""
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    Granian(
+        "onething.departments.local_system:create_app",
+        address=host,
+        port=port,
+        interface=Interfaces.ASGI,
+        workers=1,
+        factory=True,
+        websockets=False,
+    ).serve()
+
+
 @main.command()
 @click.option("--drain", is_flag=True, help="Exit once the queue is empty.")
 def worker(drain: bool) -> None:

@@ -1,4 +1,5 @@
 """Imports every module that registers jobs, so the worker knows all entrypoints."""
 
 import onething.applications.jobs
-import onething.core.jobs  # noqa: F401
+import onething.core.jobs
+import onething.departments.jobs  # noqa: F401

@@ -7,13 +7,14 @@ import datetime as dt
 import secrets
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from newborn_samples import newborn_answers as sample_answers
 from onething.catalog.codes import china_today
+from onething.core.settings import Settings, WebhookSettings, WorkerSettings
 from onething.identity.context import IdentityContext
 from onething.identity.keys import load_keyring
 from onething.identity.models import AccessToken, User
@@ -100,3 +101,17 @@ def submission(**changes: Any) -> dict[str, Any]:
 
 def new_key() -> dict[str, str]:
     return {"Idempotency-Key": str(uuid.uuid4())}
+
+
+def fast_webhooks(settings: Settings, *, max_attempts: int = 3) -> Settings:
+    """Worker settings for webhook tests: short backoff, few attempts, quick polling."""
+    return replace(
+        settings,
+        worker=WorkerSettings(max_attempts=1, poll_interval_seconds=0.1),
+        webhooks=WebhookSettings(
+            max_attempts=max_attempts,
+            initial_backoff_seconds=0.2,
+            max_backoff_seconds=1.0,
+            timeout_seconds=2.0,
+        ),
+    )

@@ -3,17 +3,18 @@ tokens, a valid newborn-birth answer set dated for today, and a worker that drai
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from application_helpers import DEPARTMENT_SYSTEM, DEPARTMENTS, PWA, People, Tokens
+from application_helpers import DEPARTMENT_SYSTEM, DEPARTMENTS, PWA, People, Tokens, fast_webhooks
+from department_system import DepartmentSystem
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onething.core.jobs import run_worker
-from onething.core.settings import Settings, WorkerSettings
+from onething.core.settings import REPO_ROOT, Settings
 from onething.identity.context import IdentityContext
 from onething.identity.keys import forget_cached_keys
 from onething.identity.models import OAuthClient
@@ -62,9 +63,32 @@ def api(client: AsyncTestClient[Litestar]) -> AsyncTestClient[Litestar]:
 @pytest.fixture
 def drain(settings: Settings) -> Any:
     """Run the worker until the queue is empty (jobs enqueued by jobs included)."""
-    fast = replace(settings, worker=WorkerSettings(max_attempts=1, poll_interval_seconds=0.1))
+    fast = fast_webhooks(settings)
 
     async def run() -> None:
         await run_worker(fast, drain=True)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def department_system(settings: Settings) -> Iterator[DepartmentSystem]:
+    """One local department system (a real HTTP process) for the session, all departments."""
+    system = DepartmentSystem(
+        settings.database.url, list(DEPARTMENTS), REPO_ROOT / "var" / "test" / "department-system"
+    )
+    system.start()
+    yield system
+    system.stop()
+
+
+@pytest.fixture
+async def admin(
+    app: Litestar, sessionmaker: async_sessionmaker[AsyncSession], people: People, tokens: Tokens
+) -> dict[str, str]:
+    """A platform administrator's token (role admin, scope admin)."""
+    del people  # created after the tables are set up for this test
+    user = new_user(app.state.identity, role="admin", phone="13700137000")
+    async with sessionmaker() as session, session.begin():
+        session.add(user)
+    return await tokens.issue(str(user.id), scope="openid admin")

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Final
 from sqlalchemy import select, update
 
 from onething.applications.access import Who, require_owner
+from onething.applications.announcements import announce_task
 from onething.applications.calendar import china_date
 from onething.applications.catalogs import catalog_for
 from onething.applications.models import Application, Material, Task
@@ -170,6 +171,7 @@ async def submit_correction(
         now=now,
         detail={"fields": sorted(_named_fields(data.answers)), "materials": len(data.materials)},
     )
+    await announce_task(session, task, "task.resubmitted", now=now)
     await session.commit()
     return application_view(application, await tasks_of(session, application.id), ctx.calendar)
 
@@ -202,5 +204,6 @@ async def supply_material(
         now=now,
         detail={"material": pending.get("material")},
     )
+    await announce_task(session, task, "task.material_supplied", now=now)
     await session.commit()
     return application_view(application, await tasks_of(session, application.id), ctx.calendar)

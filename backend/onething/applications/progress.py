@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from onething.applications.announcements import announce_task
 from onething.applications.calendar import china_date
 from onething.applications.catalogs import catalog_for
 from onething.applications.models import Application, Task
@@ -53,6 +54,7 @@ async def dispatch(
         now=now,
         detail={"department": task.department, "due_on": str(deadline.date)},
     )
+    await announce_task(session, task, "task.dispatched", now=now)
     return True
 
 
@@ -153,5 +155,6 @@ async def suspend_overdue(session: AsyncSession, *, today: date, now: datetime) 
         deadline = (task.pending or {}).get("deadline")
         if deadline is not None and date.fromisoformat(deadline) < today:
             _move(session, task, TaskEvent.DEADLINE_MISSED, now, {"deadline": deadline})
+            await announce_task(session, task, "task.suspended", now=now)
             suspended.append(task.id)
     return suspended

@@ -52,6 +52,10 @@ def _openapi_config() -> OpenAPIConfig:
             Tag(name="identity", description="The signed-in caller, delegations (帮办代办)"),
             Tag(name="delivery", description="Mail-home choice, parcels, courier tracking"),
             Tag(name="operations", description="Health and readiness probes"),
+            Tag(
+                name="admin",
+                description="Platform administration: department webhook endpoints, dead letters",
+            ),
         ],
         path="/api/schema",
         render_plugins=[JsonRenderPlugin()],

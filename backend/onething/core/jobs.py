@@ -194,6 +194,7 @@ async def run_worker(settings: Settings, *, drain: bool = False) -> None:
             mode=QueueExecutionMode.drain if drain else QueueExecutionMode.continuous,
             dequeue_timeout=timedelta(seconds=settings.worker.poll_interval_seconds),
             max_concurrent_tasks=max(settings.worker.concurrency, 20),
+            heartbeat_timeout=timedelta(seconds=settings.worker.heartbeat_timeout_seconds),
         )
     finally:
         await connection.close()

@@ -10,6 +10,7 @@ import onething.applications.models
 import onething.catalog.models
 import onething.core.models
 import onething.delivery.models
+import onething.departments.models
 import onething.identity.models  # noqa: F401
 from onething.core.db import Base
 

@@ -15,6 +15,7 @@ def api_route_handlers() -> list[ControllerRouterHandler]:
     from onething.applications.routes import api_handlers as application_handlers
     from onething.catalog.controllers import CatalogController, RegionController
     from onething.delivery.routes import api_handlers as delivery_handlers
+    from onething.departments.routes import api_handlers as department_handlers
     from onething.identity.routes import api_handlers as identity_handlers
 
     handlers: list[ControllerRouterHandler] = [
@@ -23,5 +24,6 @@ def api_route_handlers() -> list[ControllerRouterHandler]:
         *identity_handlers(),
         *application_handlers(),
         *delivery_handlers(),
+        *department_handlers(),
     ]
     return handlers

@@ -143,6 +143,11 @@ class WorkerSettings:
     concurrency: int = 8
     max_attempts: int = 5
     poll_interval_seconds: float = 2.0
+    # A job picked by a worker that stopped beating for this long (killed, frozen) runs again.
+    heartbeat_timeout_seconds: float = 30.0
+    # Periodic jobs (cron, China time is not assumed: UTC; 5 fields, or 6 with seconds last).
+    # Empty turns the schedule off.
+    overdue_schedule: str = "5 16 * * *"  # 00:05 in China
 
     @classmethod
     def from_env(cls) -> WorkerSettings:
@@ -150,6 +155,30 @@ class WorkerSettings:
             concurrency=_env_int("WORKER_CONCURRENCY", 8),
             max_attempts=_env_int("JOB_MAX_ATTEMPTS", 5),
             poll_interval_seconds=float(_env("WORKER_POLL_INTERVAL", "2.0")),
+            heartbeat_timeout_seconds=float(_env("WORKER_HEARTBEAT_TIMEOUT", "30")),
+            overdue_schedule=os.environ.get("OVERDUE_SCHEDULE", "5 16 * * *").strip(),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookSettings:
+    """Webhooks to department systems: attempts, exponential backoff, and what a receiver
+    accepts as fresh."""
+
+    max_attempts: int = 8
+    initial_backoff_seconds: float = 10.0  # then x2 per failed attempt
+    max_backoff_seconds: float = 3600.0
+    timeout_seconds: float = 10.0
+    tolerance_seconds: int = 300  # a signed timestamp older than this is a replay
+
+    @classmethod
+    def from_env(cls) -> WebhookSettings:
+        return cls(
+            max_attempts=_env_int("WEBHOOK_MAX_ATTEMPTS", 8),
+            initial_backoff_seconds=float(_env("WEBHOOK_INITIAL_BACKOFF", "10")),
+            max_backoff_seconds=float(_env("WEBHOOK_MAX_BACKOFF", "3600")),
+            timeout_seconds=float(_env("WEBHOOK_TIMEOUT", "10")),
+            tolerance_seconds=_env_int("WEBHOOK_TOLERANCE", 300),
         )
 
 
@@ -197,6 +226,7 @@ class Settings:
     s3: S3Settings = field(default_factory=S3Settings)
     worker: WorkerSettings = field(default_factory=WorkerSettings)
     identity: IdentitySettings = field(default_factory=IdentitySettings)
+    webhooks: WebhookSettings = field(default_factory=WebhookSettings)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -206,4 +236,5 @@ class Settings:
             s3=S3Settings.from_env(),
             worker=WorkerSettings.from_env(),
             identity=IdentitySettings.from_env(),
+            webhooks=WebhookSettings.from_env(),
         )
