@@ -9,16 +9,17 @@ from typing import TYPE_CHECKING, Final
 
 import msgspec
 
-from onething.core.jobs import JobContext, enqueue_many, job
+from onething.core.jobs import JobContext, enqueue_many, job, periodic
 
 if TYPE_CHECKING:
-    from onething.core.settings import S3Settings
+    from onething.core.settings import S3Settings, Settings
     from onething.core.storage import ObjectStorage
 
 DISPATCH: Final = "applications.dispatch"
 RELEASE: Final = "applications.release"
 VERIFY_MATERIAL: Final = "applications.verify_material"
 SUSPEND_OVERDUE: Final = "applications.suspend_overdue"
+FLAG_OVERDUE: Final = "applications.flag_overdue"
 
 
 class TaskRef(msgspec.Struct, frozen=True):
@@ -73,7 +74,7 @@ async def verify_material(ctx: JobContext, payload: bytes) -> None:
 
 @job(SUSPEND_OVERDUE)
 async def suspend_overdue_tasks(ctx: JobContext, payload: bytes) -> None:
-    """Meant to run daily (payload unused); not yet scheduled: see the README."""
+    """容缺 deadlines missed → suspended; run by the worker's schedule (payload unused)."""
     del payload
     from onething.applications.calendar import china_date
     from onething.applications.progress import suspend_overdue
@@ -81,6 +82,26 @@ async def suspend_overdue_tasks(ctx: JobContext, payload: bytes) -> None:
     now = datetime.now(UTC)
     async with ctx.sessionmaker() as session, session.begin():
         await suspend_overdue(session, today=china_date(now), now=now)
+
+
+@job(FLAG_OVERDUE)
+async def flag_overdue_tasks(ctx: JobContext, payload: bytes) -> None:
+    """Undecided tasks past their due date flagged once; run by the worker's schedule."""
+    del payload
+    from onething.applications.calendar import china_date
+    from onething.applications.progress import flag_overdue
+
+    now = datetime.now(UTC)
+    async with ctx.sessionmaker() as session, session.begin():
+        await flag_overdue(session, today=china_date(now), now=now)
+
+
+def _overdue_schedule(settings: Settings) -> str:
+    return settings.worker.overdue_schedule
+
+
+periodic(SUSPEND_OVERDUE, _overdue_schedule)
+periodic(FLAG_OVERDUE, _overdue_schedule)
 
 
 @functools.lru_cache(maxsize=4)

@@ -111,6 +111,8 @@ class Task(Base):
     attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, server_default="[]")
     # What the department waits for (a correction, a promised material), without personal data.
     pending: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    # The day the overdue job found the task past its due date undecided (flagged once).
+    overdue_since: Mapped[date | None] = mapped_column(Date)
     updated_at: Mapped[datetime] = mapped_column(_TZ)
 
 

@@ -17,6 +17,7 @@ from onething.applications.models import Application, Task
 from onething.applications.states import (
     OUTPUT_EXISTS,
     OUTPUT_NEVER,
+    UNDECIDED,
     Actor,
     TaskEvent,
     TaskState,
@@ -158,3 +159,37 @@ async def suspend_overdue(session: AsyncSession, *, today: date, now: datetime) 
             await announce_task(session, task, "task.suspended", now=now)
             suspended.append(task.id)
     return suspended
+
+
+async def flag_overdue(session: AsyncSession, *, today: date, now: datetime) -> list[uuid.UUID]:
+    """Tasks past their due date and still undecided are flagged once: a timeline event (the
+    resident sees promised vs actual) and a webhook to the department. Returns their ids."""
+    late = (
+        (
+            await session.execute(
+                select(Task)
+                .where(
+                    Task.state.in_(UNDECIDED),
+                    Task.due_on < today,
+                    Task.overdue_since.is_(None),
+                )
+                .order_by(Task.due_on, Task.id)
+                .with_for_update(skip_locked=True)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    for task in late:
+        task.overdue_since = today
+        record(
+            session,
+            application_id=task.application_id,
+            task_id=task.id,
+            kind="task.overdue",
+            actor_kind=Actor.SYSTEM,
+            now=now,
+            detail={"due_on": str(task.due_on), "flagged_on": str(today), "state": task.state},
+        )
+        await announce_task(session, task, "task.overdue", now=now)
+    return [task.id for task in late]

@@ -15,7 +15,10 @@ import asyncpg
 import msgspec
 import structlog
 from pgqueuer import DatabaseRetryEntrypointExecutor, Job, JobId, Queries, QueueManager
+from pgqueuer.errors import DuplicateJobError
 from pgqueuer.executors import EntrypointExecutorParameters
+from pgqueuer.models import Schedule
+from pgqueuer.sm import SchedulerManager
 from sqlalchemy import text
 
 from onething.core.db import create_engine, create_sessionmaker
@@ -56,6 +59,24 @@ def job(entrypoint: str) -> Callable[[JobHandler], JobHandler]:
 
 def registered_jobs() -> dict[str, JobHandler]:
     return dict(_HANDLERS)
+
+
+# entrypoint -> its cron expression, read from the settings ("" turns it off)
+_PERIODIC: dict[str, Callable[[Settings], str]] = {}
+
+
+def periodic(entrypoint: str, expression: Callable[[Settings], str]) -> None:
+    """Have the worker enqueue the (registered) job `entrypoint` on a cron schedule. The
+    schedule only enqueues: the job itself runs, retries and dead-letters like any other."""
+    if entrypoint in _PERIODIC:
+        msg = f"periodic job {entrypoint!r} registered twice"
+        raise RuntimeError(msg)
+    _PERIODIC[entrypoint] = expression
+
+
+def periodic_jobs(settings: Settings) -> dict[str, str]:
+    """The schedules this worker would run: entrypoint -> cron expression."""
+    return {name: expr for name, get in _PERIODIC.items() if (expr := get(settings).strip())}
 
 
 async def _queries_for(session: AsyncSession) -> Queries:
@@ -175,8 +196,33 @@ def build_queue_manager(connection: asyncpg.Connection, context: JobContext) -> 
     return manager
 
 
-async def run_worker(settings: Settings, *, drain: bool = False) -> None:
-    """Process jobs until SIGTERM/SIGINT (or, with drain, until the queue is empty)."""
+def build_scheduler(
+    connection: asyncpg.Connection, context: JobContext, shutdown: asyncio.Event
+) -> SchedulerManager:
+    """pgqueuer's scheduler: one row per schedule in `pgqueuer_schedules`, so of many worker
+    replicas only one fires each run."""
+    scheduler = SchedulerManager(Queries.from_asyncpg_connection(connection))
+    scheduler.shutdown = shutdown
+    for entrypoint, expression in periodic_jobs(context.settings).items():
+
+        async def fire(schedule: Schedule, entrypoint: str = entrypoint) -> None:
+            del schedule
+            try:
+                async with context.sessionmaker() as session, session.begin():
+                    # One pending run at a time: a slow run is not stacked up behind.
+                    await enqueue(session, entrypoint, b"{}", dedupe_key=f"periodic:{entrypoint}")
+            except DuplicateJobError:
+                log.info("periodic_job_still_pending", job=entrypoint)
+
+        scheduler.schedule(entrypoint, expression)(fire)
+    return scheduler
+
+
+async def run_worker(
+    settings: Settings, *, drain: bool = False, stop: asyncio.Event | None = None
+) -> None:
+    """Process jobs until SIGTERM/SIGINT or `stop` (or, with drain, until the queue is empty;
+    periodic jobs are scheduled only when not draining)."""
     import onething.jobs_registry  # noqa: F401  (imports every domain's jobs)
 
     engine = create_engine(settings.database)
@@ -186,17 +232,39 @@ async def run_worker(settings: Settings, *, drain: bool = False) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, manager.shutdown.set)
-    log.info("worker_started", jobs=sorted(_HANDLERS), pid=os.getpid())
+    schedule_connection = None
+    runs = []
+    if not drain and periodic_jobs(settings):
+        schedule_connection = await asyncpg.connect(settings.database.asyncpg_dsn)
+        runs.append(build_scheduler(schedule_connection, context, manager.shutdown).run())
+    watcher = asyncio.create_task(_stop_on(stop, manager.shutdown)) if stop else None
+    log.info(
+        "worker_started", jobs=sorted(_HANDLERS), schedules=periodic_jobs(settings), pid=os.getpid()
+    )
     try:
         from pgqueuer.types import QueueExecutionMode
 
-        await manager.run(
-            mode=QueueExecutionMode.drain if drain else QueueExecutionMode.continuous,
-            dequeue_timeout=timedelta(seconds=settings.worker.poll_interval_seconds),
-            max_concurrent_tasks=max(settings.worker.concurrency, 20),
-            heartbeat_timeout=timedelta(seconds=settings.worker.heartbeat_timeout_seconds),
+        await asyncio.gather(
+            manager.run(
+                mode=QueueExecutionMode.drain if drain else QueueExecutionMode.continuous,
+                dequeue_timeout=timedelta(seconds=settings.worker.poll_interval_seconds),
+                max_concurrent_tasks=max(settings.worker.concurrency, 20),
+                heartbeat_timeout=timedelta(seconds=settings.worker.heartbeat_timeout_seconds),
+            ),
+            *runs,
         )
     finally:
+        if watcher is not None:
+            watcher.cancel()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(sig)
         await connection.close()
+        if schedule_connection is not None:
+            await schedule_connection.close()
         await engine.dispose()
         log.info("worker_stopped", pid=os.getpid())
+
+
+async def _stop_on(stop: asyncio.Event, shutdown: asyncio.Event) -> None:
+    await stop.wait()
+    shutdown.set()
