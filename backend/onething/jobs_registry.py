@@ -2,4 +2,5 @@
 
 import onething.applications.jobs
 import onething.core.jobs
-import onething.departments.jobs  # noqa: F401
+import onething.departments.jobs
+import onething.licenses.jobs  # noqa: F401

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Final
 
 import msgspec
 
-from onething.core.jobs import JobContext, enqueue_many, job, periodic
+from onething.core.jobs import JobContext, enqueue, enqueue_many, job, periodic
 
 if TYPE_CHECKING:
     from onething.core.settings import S3Settings, Settings
@@ -60,6 +60,14 @@ async def release_waiting_tasks(ctx: JobContext, payload: bytes) -> None:
             now=datetime.now(UTC),
         )
         await enqueue_many(session, DISPATCH, [TaskRef(task_id=task_id) for task_id in released])
+        # A decision was taken: the licenses domain issues what approved tasks produce.
+        from onething.licenses import jobs as licenses_jobs
+
+        await enqueue(
+            session,
+            licenses_jobs.ISSUE,
+            licenses_jobs.ApplicationRef(application_id=ref.application_id),
+        )
 
 
 @job(VERIFY_MATERIAL)

@@ -303,6 +303,10 @@ def check_licenses_and_materials(parsed: Parsed, index: Index) -> list[CatalogEr
     errors: list[CatalogError] = []
     for license_entry in parsed.license_types:
         errors += duplicates_in(license_entry, license_entry.value.fields, ("fields",), "field")
+        type_code = license_entry.value.type_code
+        if not codes.is_valid_credit_code(type_code[:18]):
+            message = f"invalid license type code `{type_code}`: not a valid credit code + 3 digits"
+            errors.append(license_entry.error("invalid_type_code", message, "type_code"))
     for entry in parsed.materials:
         for i, license_id in enumerate(entry.value.replaced_by):
             if license_id not in index.license_types:

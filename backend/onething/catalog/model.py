@@ -203,6 +203,16 @@ class LicenseType(_Struct, frozen=True, kw_only=True):
     """A kind of e-license (电子证照); `fields` are the data items printed on it."""
 
     id: Id
+    type_code: Annotated[
+        str,
+        msgspec.Meta(
+            pattern=r"^[0-9A-HJ-NPQRTUWXY]{18}[0-9]{3}$",
+            description="GB/T 36904 type code: the defining body's credit code + 3 digits",
+        ),
+    ]
+    defined_by: LocalText
+    # The dictionary section whose `name` and `id_number` identify the holder.
+    holder: Annotated[str, msgspec.Meta(pattern=_SECTION_ID)]
     name: LocalText
     fields: Annotated[
         list[Annotated[str, msgspec.Meta(pattern=_SECTION_ID)]], msgspec.Meta(min_length=1)

@@ -49,6 +49,10 @@ def _openapi_config() -> OpenAPIConfig:
             Tag(name="catalog", description="Life events (bundles), services and merged forms"),
             Tag(name="applications", description="Drafts, materials, submission and progress"),
             Tag(name="departments", description="Department inboxes and decisions on tasks"),
+            Tag(
+                name="licenses",
+                description="E-licenses: wallet, verification, status lists, sharing grants",
+            ),
             Tag(name="identity", description="The signed-in caller, delegations (帮办代办)"),
             Tag(name="delivery", description="Mail-home choice, parcels, courier tracking"),
             Tag(name="operations", description="Health and readiness probes"),

@@ -17,6 +17,7 @@ def api_route_handlers() -> list[ControllerRouterHandler]:
     from onething.delivery.routes import api_handlers as delivery_handlers
     from onething.departments.routes import api_handlers as department_handlers
     from onething.identity.routes import api_handlers as identity_handlers
+    from onething.licenses.routes import api_handlers as license_handlers
 
     handlers: list[ControllerRouterHandler] = [
         CatalogController,
@@ -25,5 +26,6 @@ def api_route_handlers() -> list[ControllerRouterHandler]:
         *application_handlers(),
         *delivery_handlers(),
         *department_handlers(),
+        *license_handlers(),
     ]
     return handlers

@@ -80,12 +80,31 @@ class ObjectStorage:
         for bucket in self.settings.buckets:
             await self._run(partial(self.client.head_bucket, Bucket=bucket))
 
-    async def put_bytes(self, bucket: str, key: str, data: bytes, content_type: str) -> None:
-        await self._run(
+    async def put_bytes(self, bucket: str, key: str, data: bytes, content_type: str) -> str | None:
+        """Store an object; returns its version id where the bucket is versioned."""
+        response = await self._run(
             partial(
                 self.client.put_object, Bucket=bucket, Key=key, Body=data, ContentType=content_type
             )
         )
+        return response.get("VersionId")
+
+    async def presigned_get(
+        self, bucket: str, key: str, *, expires_in: int, filename: str | None = None
+    ) -> str:
+        """A short-lived GET URL (signing is local: no request to S3 is made)."""
+        params: dict[str, str] = {"Bucket": bucket, "Key": key}
+        if filename is not None:
+            params["ResponseContentDisposition"] = f'attachment; filename="{filename}"'
+        url: str = await self._run(
+            partial(
+                self.client.generate_presigned_url,
+                "get_object",
+                Params=params,
+                ExpiresIn=expires_in,
+            )
+        )
+        return url
 
     async def get_bytes(self, bucket: str, key: str) -> bytes:
         response = await self._run(partial(self.client.get_object, Bucket=bucket, Key=key))
