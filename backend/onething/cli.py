@@ -141,6 +141,33 @@ def openapi(output: Path, check: bool) -> None:
 
 
 @main.group()
+def identity() -> None:
+    """Identity housekeeping."""
+
+
+@identity.command("purge-expired")
+def identity_purge_expired() -> None:
+    """Delete expired authorization codes, tokens, SSO sessions, login codes and rate-limit
+    windows (the job `identity.purge_expired` does the same from the worker)."""
+    import dataclasses
+    from datetime import UTC, datetime
+
+    from onething.core.db import create_engine, create_sessionmaker
+    from onething.identity.cleanup import purge_expired
+
+    async def purge() -> None:
+        settings = Settings.from_env()
+        engine = create_engine(settings.database)
+        async with create_sessionmaker(engine)() as session, session.begin():
+            purged = await purge_expired(session, settings.identity, now=datetime.now(UTC))
+        await engine.dispose()
+        for name, count in dataclasses.asdict(purged).items():
+            click.echo(f"{name}\t{count}")
+
+    asyncio.run(purge())
+
+
+@main.group()
 def jobs() -> None:
     """Inspect and replay dead-lettered background jobs."""
 

@@ -3,4 +3,5 @@
 import onething.applications.jobs
 import onething.core.jobs
 import onething.departments.jobs
+import onething.identity.jobs
 import onething.licenses.jobs  # noqa: F401

@@ -31,6 +31,8 @@ async def add_client(
     scope: str = DEFAULT_SCOPE,
     jwks: dict[str, Any] | None = None,
     first_party: bool = True,
+    post_logout_redirect_uris: list[str] | None = None,
+    department: str | None = None,
 ) -> None:
     async with sessionmaker() as session, session.begin():
         session.add(
@@ -43,6 +45,8 @@ async def add_client(
                 scope=scope,
                 jwks=jwks,
                 first_party=first_party,
+                post_logout_redirect_uris=post_logout_redirect_uris or [],
+                department=department,
             )
         )
 
@@ -74,6 +78,9 @@ class Browser:
 
     async def post(self, url: str, **kwargs: Any) -> Response:
         return await self.client.post(url, follow_redirects=False, **kwargs)
+
+    async def delete(self, url: str, **kwargs: Any) -> Response:
+        return await self.client.delete(url, follow_redirects=False, **kwargs)
 
     async def latest_code(self, phone: str) -> str:
         outbox = (await self.get("/oauth2/dev/sms-outbox")).json()

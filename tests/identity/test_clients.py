@@ -21,7 +21,9 @@ DEPT = "dept-public-security"
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 
 
-async def _department(sessionmaker: async_sessionmaker[AsyncSession], scope: str) -> ECKey:
+async def _department(
+    sessionmaker: async_sessionmaker[AsyncSession], scope: str, department: str | None = None
+) -> ECKey:
     key = ECKey.generate_key("P-256", private=True)
     public = {**key.as_dict(private=False), "kid": "dept-1"}
     await add_client(
@@ -33,6 +35,7 @@ async def _department(sessionmaker: async_sessionmaker[AsyncSession], scope: str
         scope=scope,
         jwks={"keys": [public]},
         first_party=True,
+        department=department,
     )
     return key
 
@@ -182,3 +185,27 @@ async def test_a_rotated_key_still_verifies_until_its_overlap_ends(
     assert {k["kid"] for k in (await browser.get("/oauth2/jwks")).json()["keys"]} == {new_kid}
     me = await browser.get("/api/v1/me", headers={"Authorization": f"Bearer {old_token}"})
     assert me.status_code == 401
+
+
+async def test_a_bound_department_system_gets_its_own_department_scope_and_no_other(
+    browser: Browser, sessionmaker: async_sessionmaker[AsyncSession], ctx: IdentityContext
+) -> None:
+    key = await _department(sessionmaker, "applications", department="public-security")
+    for asked in ("applications", "applications department:public-security", ""):
+        answer = await _service_token(browser, key, ctx, asked)
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["scope"] == "applications department:public-security"
+    other = await _service_token(browser, key, ctx, "applications department:health-commission")
+    assert other.status_code == 400
+    assert other.json()["error"] == "invalid_scope"
+
+
+async def test_an_unbound_client_never_gets_a_department_scope_even_if_registered(
+    browser: Browser, sessionmaker: async_sessionmaker[AsyncSession], ctx: IdentityContext
+) -> None:
+    key = await _department(sessionmaker, "applications department:public-security")
+    refused = await _service_token(browser, key, ctx, "applications department:public-security")
+    assert refused.status_code == 400
+    assert refused.json()["error"] == "invalid_scope"
+    plain = await _service_token(browser, key, ctx, "applications")
+    assert plain.json()["scope"] == "applications"

@@ -6,9 +6,7 @@ from dataclasses import replace
 
 from identity_helpers import (
     PWA,
-    PWA_REDIRECT,
     Browser,
-    add_client,
     authorization_params,
     pkce_pair,
     query_of,
@@ -16,7 +14,6 @@ from identity_helpers import (
     signed_in_code,
 )
 from litestar.testing import AsyncTestClient
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onething.core.app import create_app
 from onething.core.settings import Settings
@@ -48,15 +45,6 @@ async def test_prompt_none_without_a_session_answers_login_required_to_the_clien
     assert query["error"] == "login_required"
     assert query["state"] == params["state"]
     assert query["iss"] == "http://127.0.0.1:8000"
-
-
-async def test_a_third_party_client_is_refused_until_consent_exists(
-    browser: Browser, sessionmaker: async_sessionmaker[AsyncSession]
-) -> None:
-    await add_client(sessionmaker, "mini-app", redirect_uris=[PWA_REDIRECT], first_party=False)
-    await browser.login("13800138000")
-    answer = await browser.authorize(**authorization_params(pkce_pair()[1], client_id="mini-app"))
-    assert query_of(answer.headers["location"])["error"] == "consent_required"
 
 
 async def test_the_dev_sms_outbox_does_not_exist_in_production(settings: Settings) -> None:

@@ -20,11 +20,13 @@ async def ensure_pwa_client(session: AsyncSession, public_url: str) -> None:
     """The PWA: a public client (PKCE, no secret), first party (no consent screen), redirected
     back to its own origin. Idempotent; a changed public URL updates the redirect URI."""
     redirect_uris = [public_url.rstrip("/") + PWA_CALLBACK_PATH]
+    post_logout_redirect_uris = [public_url.rstrip("/") + "/"]
     statement = insert(OAuthClient).values(
         client_id=PWA_CLIENT_ID,
         name="一件事 PWA",
         token_endpoint_auth_method="none",  # noqa: S106 — PKCE, no client secret
         redirect_uris=redirect_uris,
+        post_logout_redirect_uris=post_logout_redirect_uris,
         grant_types=["authorization_code", "refresh_token"],
         scope=PWA_SCOPE,
         jwks=None,
@@ -33,6 +35,10 @@ async def ensure_pwa_client(session: AsyncSession, public_url: str) -> None:
     await session.execute(
         statement.on_conflict_do_update(
             index_elements=[OAuthClient.client_id],
-            set_={"redirect_uris": redirect_uris, "scope": PWA_SCOPE},
+            set_={
+                "redirect_uris": redirect_uris,
+                "post_logout_redirect_uris": post_logout_redirect_uris,
+                "scope": PWA_SCOPE,
+            },
         )
     )

@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import msgspec
 from authlib.oauth2 import OAuth2Error
+from authlib.oauth2.rfc6749 import scope_to_list
 from authlib.oidc.core.errors import ConsentRequiredError
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
@@ -21,6 +22,7 @@ from onething.core.errors import NOT_FOUND, ProblemError
 from onething.core.i18n import Language, negotiate_language
 from onething.identity import pages
 from onething.identity.adapters import Client, HttpRequest, OAuthResponse, Subject
+from onething.identity.consents import consent_covers
 from onething.identity.context import SIGNING_ALG, identity_context
 from onething.identity.crypto import new_token
 from onething.identity.deps import Ctx, DbSession
@@ -112,13 +114,32 @@ def login_next(request: AnyRequest) -> str:
 
 
 class AuthorizeOutcome(msgspec.Struct, frozen=True):
-    kind: str  # "redirect" | "login" | "error"
+    kind: str  # "redirect" | "login" | "consent" | "error"
     location: str | None = None
     error: str | None = None
     description: str | None = None
+    # for "consent": whom the resident is asked about, for what, and where they go next
+    client_name: str | None = None
+    scopes: list[str] = msgspec.field(default_factory=list)
+    redirect_uri: str | None = None
 
 
-def _authorize(
+def requested_scopes(client: Client, oauth: HttpRequest) -> list[str]:
+    """The scopes a token from this request would carry (the client's registered ones that
+    were asked for, or all of them when none were named), in the order asked."""
+    return scope_to_list(client.get_allowed_scope(oauth.payload.scope)) or []
+
+
+def refuse_to_client(
+    provider: Provider, oauth: HttpRequest, error: OAuth2Error, issuer: str
+) -> AuthorizeOutcome:
+    answer = provider.handle_error_response(oauth, error)
+    if answer.location:
+        return AuthorizeOutcome("redirect", location=with_issuer(answer.location, issuer))
+    return AuthorizeOutcome("error", error=error.error, description=error.description)
+
+
+def _authorize(  # noqa: PLR0911 — one return per outcome of the request
     db: Session,
     *,
     ctx: Ctx,
@@ -149,11 +170,20 @@ def _authorize(
         return AuthorizeOutcome("login")
     client: Client = grant.client
     if not client.row.first_party:
-        # Per-scope consent for third-party clients is not built yet: refuse rather than
-        # hand out a resident's data without asking.
-        refusal = ConsentRequiredError(redirect_uri=grant.redirect_uri, state=oauth.payload.state)
-        answer = provider.handle_error_response(oauth, refusal)
-        return AuthorizeOutcome("redirect", location=with_issuer(answer.location, ctx.issuer))
+        scopes = requested_scopes(client, oauth)
+        asked = grant.prompt == "consent"
+        if asked or not consent_covers(db, subject.user.id, client.get_client_id(), scopes):
+            if oauth.payload.data.get("prompt") == "none":
+                refusal = ConsentRequiredError(
+                    redirect_uri=grant.redirect_uri, state=oauth.payload.state
+                )
+                return refuse_to_client(provider, oauth, refusal, ctx.issuer)
+            return AuthorizeOutcome(
+                "consent",
+                client_name=client.row.name,
+                scopes=scopes,
+                redirect_uri=grant.redirect_uri,
+            )
     answer = provider.create_authorization_response(oauth, grant_user=subject, grant=grant)
     if not answer.location:
         return AuthorizeOutcome("error", error="server_error")
@@ -194,6 +224,17 @@ class ProviderController(Controller):
             return Redirect(
                 f"/oauth2/login?{urlencode({'next': login_next(request)})}", status_code=303
             )
+        if outcome.kind == "consent":
+            csrf, cookie = new_csrf_cookie(ctx, request.cookies.get(CSRF_COOKIE))
+            page = pages.consent_page(
+                language_of(request),
+                csrf=csrf,
+                next_url=login_next(request),
+                client_name=outcome.client_name or "",
+                scopes=outcome.scopes,
+                redirect_host=urlsplit(outcome.redirect_uri or "").netloc,
+            )
+            return html(page, cookies=[cookie])
         return html(
             pages.error_page(
                 language_of(request),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Final, cast
 
 from authlib.oauth2.rfc6749 import (
     InvalidGrantError,
@@ -36,6 +36,7 @@ from onething.identity.events import record_event
 from onething.identity.models import (
     AuthorizationCode,
     ClientAssertionJti,
+    OAuthClient,
     RefreshToken,
     User,
 )
@@ -140,7 +141,9 @@ class CodeGrant(AuthorizationCodeGrant):  # type: ignore[misc]
                 user_id=subject.user.id,
                 sso_session_id=subject.sso_session_id,
                 redirect_uri=request.payload.redirect_uri,
-                scope=request.scope or "",
+                # Only scopes the client registered (and, for a third party, the resident
+                # consented to): a scope asked for beyond those is dropped, never granted.
+                scope=request.client.get_allowed_scope(request.scope),
                 nonce=data.get("nonce"),
                 code_challenge=data["code_challenge"],
                 code_challenge_method=data["code_challenge_method"],
@@ -243,6 +246,28 @@ class RotatingRefreshGrant(RefreshTokenGrant):  # type: ignore[misc]
         refresh_token.refresh.rotated_at = provider_of(self).now
 
 
+DEPARTMENT_SCOPE_PREFIX: Final = "department:"
+
+
+def client_credentials_scope(client: OAuthClient, requested: list[str]) -> list[str]:
+    """The scopes a client_credentials token carries: those asked for (all registered ones
+    when none are), every one registered, and `department:<id>` only for the one department
+    the client is bound to — added even when not asked for, refused for any other department
+    (a department system acts for its own department and no other)."""
+    allowed = set(scope_to_list(client.scope) or [])
+    wanted = set(requested) if requested else set(allowed)
+    if not wanted <= allowed | _bound(client):
+        raise InvalidScopeError()
+    named = {s for s in wanted if s.startswith(DEPARTMENT_SCOPE_PREFIX)}
+    if not named <= _bound(client):
+        raise InvalidScopeError("A department system acts for its own department only.")
+    return sorted((wanted - named) | _bound(client))
+
+
+def _bound(client: OAuthClient) -> set[str]:
+    return {DEPARTMENT_SCOPE_PREFIX + client.department} if client.department else set()
+
+
 class ClientCredentials(ClientCredentialsGrant):  # type: ignore[misc]
     """Department systems and mini-apps acting as themselves (`sub` = their client id)."""
 
@@ -250,10 +275,13 @@ class ClientCredentials(ClientCredentialsGrant):  # type: ignore[misc]
 
     def validate_token_request(self) -> None:
         super().validate_token_request()
-        requested = set(scope_to_list(self.request.payload.scope) or [])
-        allowed = set(scope_to_list(self.request.client.row.scope) or [])
-        if not requested <= allowed:
-            raise InvalidScopeError()
+        requested = scope_to_list(self.request.payload.scope) or []
+        self.granted_scope = client_credentials_scope(self.request.client.row, requested)
+
+    def create_token_response(self) -> tuple[int, dict[str, Any], list[tuple[str, str]]]:
+        token = self.generate_token(scope=" ".join(self.granted_scope), include_refresh_token=False)
+        self.save_token(token)
+        return 200, token, self.TOKEN_RESPONSE_HEADER
 
 
 class PrivateKeyJwt(JWTBearerClientAssertion):  # type: ignore[misc]

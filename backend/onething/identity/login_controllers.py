@@ -25,7 +25,9 @@ from onething.identity.controllers import (
     new_csrf_cookie,
 )
 from onething.identity.deps import Ctx, DbSession
+from onething.identity.keys import load_keyring
 from onething.identity.login import LoginRefusal, send_login_code, verify_login_code
+from onething.identity.logout import LogoutRequestError, resolve_logout
 from onething.identity.sessions import end_session, start_session
 from onething.identity.sms import LocalSmsOutbox, sms_sender
 
@@ -64,7 +66,7 @@ def _message(language: Language, refusal: LoginRefusal) -> str:
     return pick(language, zh, en)
 
 
-def _csrf_ok(request: AnyRequest, form: dict[str, str]) -> bool:
+def csrf_ok(request: AnyRequest, form: dict[str, str]) -> bool:
     """Double-submit check: the form's token equals the SameSite=Strict cookie's, which a
     cross-site page can neither read nor send (this blocks login CSRF)."""
     cookie = request.cookies.get(CSRF_COOKIE, "")
@@ -94,7 +96,7 @@ class LoginController(Controller):
         language = language_of(request)
         target = safe_next(data.get("next"))
         csrf, cookie = new_csrf_cookie(ctx, request.cookies.get(CSRF_COOKIE))
-        if not _csrf_ok(request, data):
+        if not csrf_ok(request, data):
             error = pick(language, *_CSRF_FAILED)
             page = pages.phone_page(language, csrf=csrf, next_url=target, error=error)
             return html(page, status=403, cookies=[cookie])
@@ -125,7 +127,7 @@ class LoginController(Controller):
         target = safe_next(data.get("next"))
         phone = data.get("phone", "").strip()
         csrf, csrf_cookie = new_csrf_cookie(ctx, request.cookies.get(CSRF_COOKIE))
-        if not _csrf_ok(request, data):
+        if not csrf_ok(request, data):
             error = pick(language, *_CSRF_FAILED)
             page = pages.phone_page(language, csrf=csrf, next_url=target, error=error)
             return html(page, status=403, cookies=[csrf_cookie])
@@ -167,24 +169,58 @@ class LoginController(Controller):
         return Redirect(target, status_code=303, cookies=[session_cookie, csrf_cookie])
 
     @get("/logout", operation_id="logoutPage", summary="Logout confirmation page")
-    async def logout_page(self, request: AnyRequest, ctx: Ctx) -> Response[str]:
-        """Asks to confirm signing out (a GET never changes state)."""
+    async def logout_page(
+        self, request: AnyRequest, db_session: DbSession, ctx: Ctx
+    ) -> Response[str]:
+        """The end-session endpoint (OpenID Connect RP-Initiated Logout 1.0): checks
+        `id_token_hint`, `client_id`, `post_logout_redirect_uri` and `state`, then asks the
+        resident to confirm (a GET never changes state, so no page can log anyone out)."""
+        language = language_of(request)
+        params = request.query_params
+        try:
+            wanted = await resolve_logout(
+                db_session,
+                ctx,
+                await load_keyring(db_session, ctx, now=datetime.now(UTC)),
+                id_token_hint=params.get("id_token_hint"),
+                client_id=params.get("client_id"),
+                post_logout_redirect_uri=params.get("post_logout_redirect_uri"),
+                state=params.get("state"),
+            )
+        except LogoutRequestError as exc:
+            page = pages.error_page(language, error="invalid_request", description=str(exc))
+            return html(page, status=400)
         csrf, cookie = new_csrf_cookie(ctx, request.cookies.get(CSRF_COOKIE))
-        page = pages.logout_page(language_of(request), csrf=csrf, done=False)
+        page = pages.logout_page(language, csrf=csrf, done=False, request=wanted)
         return html(page, cookies=[cookie])
 
     @post("/logout", operation_id="logout", summary="Sign out", status_code=200)
     async def logout(
         self, request: AnyRequest, data: Form, db_session: DbSession, ctx: Ctx
-    ) -> Response[str]:
-        """Ends the SSO session and revokes the tokens issued under it."""
+    ) -> Response[Any]:
+        """Ends the SSO session and revokes the tokens issued under it; then back to the
+        client's registered post-logout address (with `state`) when the request named one."""
         language = language_of(request)
-        if not _csrf_ok(request, data):
+        if not csrf_ok(request, data):
             csrf, cookie = new_csrf_cookie(ctx)
             return html(pages.logout_page(language, csrf=csrf, done=False), 403, [cookie])
+        now = datetime.now(UTC)
+        try:
+            wanted = await resolve_logout(
+                db_session,
+                ctx,
+                await load_keyring(db_session, ctx, now=now),
+                id_token_hint=None,
+                client_id=data.get("client_id") or None,
+                post_logout_redirect_uri=data.get("post_logout_redirect_uri") or None,
+                state=data.get("state") or None,
+            )
+        except LogoutRequestError as exc:
+            page = pages.error_page(language, error="invalid_request", description=str(exc))
+            return html(page, status=400)
         token = request.cookies.get(ctx.session_cookie)
         if token:
-            await end_session(db_session, ctx, token, now=datetime.now(UTC), ip=client_ip(request))
+            await end_session(db_session, ctx, token, now=now, ip=client_ip(request))
             await db_session.commit()
         expired = Cookie(
             key=ctx.session_cookie,
@@ -195,6 +231,9 @@ class LoginController(Controller):
             samesite="lax",
             max_age=0,
         )
+        location = wanted.return_location()
+        if location:
+            return Redirect(location, status_code=303, cookies=[expired])
         return html(pages.logout_page(language, csrf="", done=True), cookies=[expired])
 
     @get(

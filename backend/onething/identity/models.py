@@ -139,10 +139,15 @@ class OAuthClient(Base):
     name: Mapped[str] = mapped_column(String(200))
     token_endpoint_auth_method: Mapped[str] = mapped_column(String(32))
     redirect_uris: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    # OpenID Connect RP-Initiated Logout: where the browser may return after logout (exact).
+    post_logout_redirect_uris: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
     grant_types: Mapped[list[str]] = mapped_column(ARRAY(String(64)))
     scope: Mapped[str] = mapped_column(Text)
     jwks: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     first_party: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    # A department's system is bound to one catalog department: its client_credentials
+    # tokens carry `department:<id>` for that department and no other.
+    department: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(_TZ, server_default=func.now())
 
 
@@ -272,3 +277,20 @@ class Delegation(Base):
     confirmed_at: Mapped[datetime | None] = mapped_column(_TZ)
     revoked_at: Mapped[datetime | None] = mapped_column(_TZ)
     revoked_by: Mapped[uuid.UUID | None] = mapped_column()
+
+
+class Consent(Base):
+    """The scopes a resident allowed a third-party client; consented again only for scopes
+    not yet allowed. Withdrawing deletes the row (the security events keep the history)."""
+
+    __tablename__ = "consents"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    client_id: Mapped[str] = mapped_column(
+        ForeignKey("oauth_clients.client_id", ondelete="CASCADE"), primary_key=True
+    )
+    scopes: Mapped[list[str]] = mapped_column(ARRAY(String(64)))
+    granted_at: Mapped[datetime] = mapped_column(_TZ)
+    updated_at: Mapped[datetime] = mapped_column(_TZ)

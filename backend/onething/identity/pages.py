@@ -7,6 +7,8 @@ from html import escape
 from typing import Final
 
 from onething.core.i18n import Language, pick
+from onething.identity.consents import REQUIRED_SCOPES, scope_label
+from onething.identity.logout import LogoutRequest
 
 _LAYOUT: Final = """<!doctype html>
 <html lang="{lang}">
@@ -34,6 +36,9 @@ label{display:block;margin:1rem 0 .25rem;font-weight:600}
 input{font:inherit;width:100%;box-sizing:border-box;padding:.6rem;border:2px solid #5b6470}
 button{font:inherit;margin-top:1.25rem;min-height:48px;width:100%;border:0;border-radius:6px;
 background:#0b57d0;color:#fff;cursor:pointer}
+.scopes{list-style:none;padding:0}.scopes li{margin:.5rem 0}
+.scopes input{width:auto;margin-right:.5rem;transform:scale(1.4)}
+button.secondary{background:#fff;color:#0b57d0;border:2px solid #0b57d0}
 .error{border-left:4px solid #b3261e;padding:.5rem .75rem;background:#fdecea}
 .skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem}
 """
@@ -97,14 +102,83 @@ def code_page(
     return _page(language, title, body)
 
 
-def logout_page(language: Language, *, csrf: str, done: bool) -> str:
+def consent_page(
+    language: Language,
+    *,
+    csrf: str,
+    next_url: str,
+    client_name: str,
+    scopes: list[str],
+    redirect_host: str,
+) -> str:
+    """Per-scope consent for a third-party client, in plain words, each scope a checkbox
+    (the ones sign-in needs are shown but cannot be unticked)."""
+    title = pick(
+        language, f"“{client_name}”请求使用您的信息", f"{client_name} asks to use your data"
+    )
+    intro = pick(
+        language,
+        f"如果同意，“{client_name}”将可以：",
+        f"If you allow it, {client_name} will be able to:",
+    )
+    items = []
+    for scope in scopes:
+        zh, en = scope_label(scope)
+        label = escape(pick(language, zh, en))
+        field_id = f"scope-{escape(scope, quote=True)}"
+        if scope in REQUIRED_SCOPES:
+            box = f'<input type="checkbox" id="{field_id}" checked disabled>' + _hidden(
+                "scope", scope
+            )
+        else:
+            box = (
+                f'<input type="checkbox" id="{field_id}" name="scope" '
+                f'value="{escape(scope, quote=True)}" checked>'
+            )
+        items.append(f'<li>{box}<label for="{field_id}">{label}</label></li>')
+    after = pick(
+        language,
+        f"之后将返回 {redirect_host}。您可以随时在“我的授权”中撤回同意，"
+        "撤回后该应用立即失去访问权限。",
+        f"You will then return to {redirect_host}. You can withdraw this at any time under "
+        "“My consents”; the app then loses access at once.",
+    )
+    body = (
+        f"<p>{escape(intro)}</p>"
+        + '<form method="post" action="/oauth2/consent">'
+        + _hidden("csrf", csrf)
+        + _hidden("next", next_url)
+        + f'<ul class="scopes">{"".join(items)}</ul>'
+        + f"<p>{escape(after)}</p>"
+        + '<button type="submit" name="decision" value="allow">'
+        + f"{escape(pick(language, '同意', 'Allow'))}</button>"
+        + '<button type="submit" name="decision" value="deny" class="secondary">'
+        + f"{escape(pick(language, '拒绝', 'Deny'))}</button>"
+        + "</form>"
+    )
+    return _page(language, title, body)
+
+
+def logout_page(
+    language: Language, *, csrf: str, done: bool, request: LogoutRequest | None = None
+) -> str:
     if done:
         title = pick(language, "您已退出登录", "You are signed out")
         return _page(language, title, "")
     title = pick(language, "退出登录", "Sign out")
+    carried = ""
+    if request is not None:
+        for name, value in (
+            ("client_id", request.client_id),
+            ("post_logout_redirect_uri", request.post_logout_redirect_uri),
+            ("state", request.state),
+        ):
+            if value:
+                carried += _hidden(name, value)
     body = (
         '<form method="post" action="/oauth2/logout">'
         + _hidden("csrf", csrf)
+        + carried
         + f'<button type="submit">{escape(pick(language, "退出", "Sign out"))}</button>'
         + "</form>"
     )

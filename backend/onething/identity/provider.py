@@ -8,7 +8,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 
-from authlib.oauth2.rfc6749 import AuthorizationServer
+from authlib.oauth2.rfc6749 import AuthorizationServer, scope_to_list
 from sqlalchemy import update
 
 from onething.identity import events
@@ -23,6 +23,7 @@ from onething.identity.adapters import (
 from onething.identity.crypto import new_token, token_hash
 from onething.identity.events import record_event
 from onething.identity.grants import (
+    DEPARTMENT_SCOPE_PREFIX,
     ClientCredentials,
     CodeGrant,
     Introspection,
@@ -88,6 +89,12 @@ class Provider(AuthorizationServer):  # type: ignore[misc]
     def query_client(self, client_id: str) -> Client | None:
         row = self.db.get(OAuthClient, client_id)
         return Client(row) if row is not None else None
+
+    def validate_requested_scope(self, scope: str | None) -> None:
+        """The fixed scopes, plus `department:<id>` (which only a client bound to that
+        department is ever granted: see `client_credentials_scope`)."""
+        fixed = [s for s in scope_to_list(scope) or [] if not s.startswith(DEPARTMENT_SCOPE_PREFIX)]
+        super().validate_requested_scope(" ".join(fixed))
 
     def create_oauth2_request(self, request: HttpRequest) -> HttpRequest:
         return request

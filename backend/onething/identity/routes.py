@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from onething.identity.account_controllers import MeController
+from onething.identity.consent_controllers import ConsentController, ConsentPageController
 from onething.identity.controllers import (
     DiscoveryController,
     ProviderController,
@@ -26,6 +27,7 @@ def provider_route_handlers(settings: Settings) -> list[ControllerRouterHandler]
         UserinfoController,
         DiscoveryController,
         LoginController,
+        ConsentPageController,
     ]
     if settings.app.is_dev:
         handlers.append(DevSmsOutboxController)
@@ -33,4 +35,4 @@ def provider_route_handlers(settings: Settings) -> list[ControllerRouterHandler]
 
 
 def api_handlers() -> list[ControllerRouterHandler]:
-    return [MeController, DelegationController]
+    return [MeController, ConsentController, DelegationController]

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 ACCESS_TOKEN_TYP: Final = "at+jwt"  # noqa: S105 — a media type, not a secret
 LEEWAY_SECONDS: Final = 30
+_TIMES: Final = frozenset({"exp", "iat", "nbf"})
 
 
 class TokenRejectedError(Exception):
@@ -124,3 +125,31 @@ def principal_from_claims(claims: dict[str, Any]) -> Principal:
         act=act if isinstance(act, dict) else None,
         delegation_id=str(claims["delegation_id"]) if claims.get("delegation_id") else None,
     )
+
+
+def verify_id_token_hint(ring: KeyRing, token: str, *, issuer: str) -> dict[str, Any]:
+    """An ID token we issued, presented back as `id_token_hint` at logout: our signature and
+    `iss`. Its expiry is not checked (OpenID Connect RP-Initiated Logout §2: a hint may have
+    expired), but a key no longer published is not trusted."""
+    kid = unverified_kid(token)
+    key = ring.verifying.get(kid) if kid else None
+    if key is None:
+        msg = "unknown signing key"
+        raise TokenRejectedError(msg)
+    try:
+        decoded = jwt.decode(token, key, algorithms=[SIGNING_ALG])
+    except (JoseError, ValueError) as exc:
+        msg = "bad signature"
+        raise TokenRejectedError(msg) from exc
+    if decoded.header.get("typ") == ACCESS_TOKEN_TYP:
+        msg = "an access token is not an ID token"
+        raise TokenRejectedError(msg)
+    registry = JWTClaimsRegistry(
+        iss={"essential": True, "value": issuer}, sub={"essential": True}, aud={"essential": True}
+    )
+    try:
+        registry.validate({k: v for k, v in decoded.claims.items() if k not in _TIMES})
+    except JoseError as exc:
+        msg = f"claim check failed: {exc.error}"
+        raise TokenRejectedError(msg) from exc
+    return dict(decoded.claims)
