@@ -64,3 +64,13 @@ async def test_the_purge_job_deletes_what_expired_and_keeps_what_is_live(
     await job(context, b"")
     assert await counts(sessionmaker) == dict.fromkeys(before, 0)
     await job(context, b"")  # idempotent
+
+
+def test_the_purge_is_scheduled_hourly_unless_the_schedule_is_empty(settings: Settings) -> None:
+    from dataclasses import replace
+
+    from onething.core.jobs import periodic_jobs
+
+    assert periodic_jobs(settings)[PURGE_EXPIRED] == "17 * * * *"
+    off = replace(settings, identity=replace(settings.identity, purge_schedule=""))
+    assert PURGE_EXPIRED not in periodic_jobs(off)

@@ -201,6 +201,8 @@ class IdentitySettings:
     login_code_attempts: int = 5
     codes_per_phone_per_hour: int = 5
     codes_per_ip_per_hour: int = 20
+    # cron (pgqueuer's scheduler) for `identity.purge_expired`; empty: not scheduled
+    purge_schedule: str = "17 * * * *"
 
     @classmethod
     def from_env(cls) -> IdentitySettings:
@@ -214,6 +216,7 @@ class IdentitySettings:
             access_token_seconds=min(_env_int("ACCESS_TOKEN_SECONDS", 600), 600),
             codes_per_phone_per_hour=_env_int("LOGIN_CODES_PER_PHONE_PER_HOUR", 5),
             codes_per_ip_per_hour=_env_int("LOGIN_CODES_PER_IP_PER_HOUR", 20),
+            purge_schedule=os.environ.get("IDENTITY_PURGE_SCHEDULE", "17 * * * *").strip(),
         )
 
 
