@@ -104,7 +104,7 @@ async def test_the_worker_runs_the_overdue_jobs_on_their_schedule(
         schedules = (
             await session.execute(text("SELECT entrypoint FROM pgqueuer_schedules"))
         ).scalars()
-        assert set(schedules) == {SUSPEND_OVERDUE, FLAG_OVERDUE}
+        assert {SUSPEND_OVERDUE, FLAG_OVERDUE} <= set(schedules)  # (other domains add theirs)
         flagged = (
             (
                 await session.execute(
