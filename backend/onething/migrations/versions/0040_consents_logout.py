@@ -2,7 +2,7 @@
 logout); a department system client's bound department.
 
 Revision ID: 0040_consents_logout
-Revises: 0012_task_overdue
+Revises: 0020_licenses
 Create Date: 2026-11-22
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0040_consents_logout"
-down_revision: str | Sequence[str] | None = "0012_task_overdue"
+down_revision: str | Sequence[str] | None = "0020_licenses"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
