@@ -16,6 +16,7 @@ from onething.identity.models import (
     AuthorizationCode,
     ClientAssertionJti,
     LoginCode,
+    PasskeyChallenge,
     RateLimitHit,
     RefreshToken,
     SsoSession,
@@ -44,6 +45,7 @@ class Purged:
     login_codes: int
     client_assertion_jtis: int
     rate_limit_hits: int
+    passkey_challenges: int
 
     @property
     def total(self) -> int:
@@ -56,6 +58,7 @@ class Purged:
                 self.login_codes,
                 self.client_assertion_jtis,
                 self.rate_limit_hits,
+                self.passkey_challenges,
             )
         )
 
@@ -98,5 +101,8 @@ async def purge_expired(
         ),
         rate_limit_hits=await _count(
             session, delete(RateLimitHit).where(RateLimitHit.window_start < now - WINDOW_MARGIN)
+        ),
+        passkey_challenges=await _count(
+            session, delete(PasskeyChallenge).where(PasskeyChallenge.expires_at < now)
         ),
     )

@@ -25,6 +25,7 @@ DELEGATION_PROPOSED: Final = "delegation_proposed"
 DELEGATION_CREATED: Final = "delegation_created"
 DELEGATION_USED: Final = "delegation_used"
 DELEGATION_REVOKED: Final = "delegation_revoked"
+PASSKEY_REGISTERED: Final = "passkey_registered"
 CONSENT_GRANTED: Final = "consent_granted"
 CONSENT_WITHDRAWN: Final = "consent_withdrawn"
 

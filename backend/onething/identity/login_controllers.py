@@ -55,10 +55,27 @@ _CSRF_FAILED: Final = ("页面已过期，请重试。", "The page expired. Plea
 
 
 def safe_next(value: str | None) -> str:
-    """Only our own authorization endpoint may follow a login (no open redirect)."""
+    """Only our own authorization endpoint or passkeys page may follow a login (no open
+    redirect)."""
     if value and value.startswith(AUTHORIZE_PATH + "?") and "\\" not in value:
         return value
+    if value == "/oauth2/passkeys":
+        return value
     return "/"
+
+
+def session_cookie(ctx: Ctx, token: str) -> Cookie:
+    """The SSO session cookie: HttpOnly, SameSite=Lax (it must come along on the client's
+    redirect to the authorization endpoint), Secure and `__Host-` over HTTPS."""
+    return Cookie(
+        key=ctx.session_cookie,
+        value=token,
+        path="/",
+        httponly=True,
+        secure=ctx.https,
+        samesite="lax",
+        max_age=ctx.settings.session_absolute_seconds,
+    )
 
 
 def _message(language: Language, refusal: LoginRefusal) -> str:
@@ -157,16 +174,7 @@ class LoginController(Controller):
             previous_token=request.cookies.get(ctx.session_cookie),
         )
         await db_session.commit()
-        session_cookie = Cookie(
-            key=ctx.session_cookie,
-            value=token,
-            path="/",
-            httponly=True,
-            secure=ctx.https,
-            samesite="lax",
-            max_age=ctx.settings.session_absolute_seconds,
-        )
-        return Redirect(target, status_code=303, cookies=[session_cookie, csrf_cookie])
+        return Redirect(target, status_code=303, cookies=[session_cookie(ctx, token), csrf_cookie])
 
     @get("/logout", operation_id="logoutPage", summary="Logout confirmation page")
     async def logout_page(

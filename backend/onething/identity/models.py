@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     func,
@@ -294,3 +295,33 @@ class Consent(Base):
     scopes: Mapped[list[str]] = mapped_column(ARRAY(String(64)))
     granted_at: Mapped[datetime] = mapped_column(_TZ)
     updated_at: Mapped[datetime] = mapped_column(_TZ)
+
+
+class Passkey(Base):
+    """A WebAuthn credential (passkey) a resident registered; the public key verifies their
+    sign-ins, the signature counter exposes a cloned authenticator."""
+
+    __tablename__ = "passkeys"
+
+    credential_id: Mapped[bytes] = mapped_column(LargeBinary, primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    sign_count: Mapped[int] = mapped_column(BigInteger)
+    transports: Mapped[list[str]] = mapped_column(ARRAY(String(16)), server_default="{}")
+    created_at: Mapped[datetime] = mapped_column(_TZ)
+    last_used_at: Mapped[datetime | None] = mapped_column(_TZ)
+
+
+class PasskeyChallenge(Base):
+    """One WebAuthn ceremony's challenge: single use (deleted when answered), short-lived."""
+
+    __tablename__ = "passkey_challenges"
+    __table_args__ = (CheckConstraint("purpose IN ('register', 'login')", name="purpose_known"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    challenge: Mapped[bytes] = mapped_column(LargeBinary)
+    expires_at: Mapped[datetime] = mapped_column(_TZ)

@@ -39,6 +39,7 @@ background:#0b57d0;color:#fff;cursor:pointer}
 .scopes{list-style:none;padding:0}.scopes li{margin:.5rem 0}
 .scopes input{width:auto;margin-right:.5rem;transform:scale(1.4)}
 button.secondary{background:#fff;color:#0b57d0;border:2px solid #0b57d0}
+.notice{border-left:4px solid #0b57d0;padding:.5rem .75rem;background:#eef3fd}
 .error{border-left:4px solid #b3261e;padding:.5rem .75rem;background:#fdecea}
 .skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem}
 """
@@ -73,8 +74,43 @@ def phone_page(language: Language, *, csrf: str, next_url: str, error: str | Non
         + 'required maxlength="20">'
         + f'<button type="submit">{escape(pick(language, "获取验证码", "Send code"))}</button>'
         + "</form>"
+        + _passkey_part(
+            language, "passkey-login", pick(language, "使用通行密钥登录", "Sign in with a passkey")
+        )
     )
     return _page(language, title, body)
+
+
+def _passkey_part(language: Language, button_id: str, label: str) -> str:
+    """A button the passkey script reveals when the browser supports WebAuthn."""
+    del language
+    return (
+        '<p id="passkey-status" class="notice" role="status" hidden></p>'
+        + f'<button type="button" id="{button_id}" class="secondary" hidden>'
+        + f"{escape(label)}</button>"
+        + '<script src="/oauth2/static/passkey.js" defer></script>'
+    )
+
+
+def passkeys_page(language: Language, *, csrf: str, count: int) -> str:
+    """Where a signed-in resident adds a passkey (this device's fingerprint, face or PIN)."""
+    title = pick(language, "通行密钥", "Passkeys")
+    summary = pick(
+        language,
+        f"您已添加 {count} 个通行密钥。添加后，"
+        "可以用本设备的指纹、面容或锁屏密码登录，无需短信验证码。",
+        f"You have {count} passkey(s). With a passkey you sign in with this device's "
+        "fingerprint, face or screen lock instead of an SMS code.",
+    )
+    return _page(
+        language,
+        title,
+        f"<p>{escape(summary)}</p>"
+        + _hidden("csrf", csrf)
+        + _passkey_part(
+            language, "passkey-register", pick(language, "添加通行密钥", "Add a passkey")
+        ),
+    )
 
 
 def code_page(

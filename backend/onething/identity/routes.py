@@ -13,6 +13,7 @@ from onething.identity.controllers import (
 )
 from onething.identity.delegation_controllers import DelegationController
 from onething.identity.login_controllers import DevSmsOutboxController, LoginController
+from onething.identity.passkey_controllers import PasskeyController, PasskeyScriptController
 
 if TYPE_CHECKING:
     from litestar.types import ControllerRouterHandler
@@ -28,6 +29,8 @@ def provider_route_handlers(settings: Settings) -> list[ControllerRouterHandler]
         DiscoveryController,
         LoginController,
         ConsentPageController,
+        PasskeyController,
+        PasskeyScriptController,
     ]
     if settings.app.is_dev:
         handlers.append(DevSmsOutboxController)
