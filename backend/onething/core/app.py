@@ -26,6 +26,7 @@ from onething.core.settings import Settings
 from onething.core.storage import ObjectStorage
 from onething.identity.context import IdentityContext
 from onething.identity.routes import provider_route_handlers
+from onething.licenses.routes import page_handlers as license_page_handlers
 
 API_VERSION = "1.0.0"
 
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         MetricsController,
         Router(path=API_PREFIX, route_handlers=api_route_handlers()),
         *provider_route_handlers(settings),
+        *license_page_handlers(),
     ]
     handlers = exception_handlers()
     if (settings.app.pwa_dir / "index.html").is_file():

@@ -9,6 +9,14 @@ if TYPE_CHECKING:
 
 
 def api_handlers() -> list[ControllerRouterHandler]:
-    from onething.licenses.controllers import PublicLicenseController
+    from onething.licenses.controllers import DepartmentLicenseController, PublicLicenseController
+    from onething.licenses.wallet_controllers import WalletController
 
-    return [PublicLicenseController]
+    return [PublicLicenseController, DepartmentLicenseController, WalletController]
+
+
+def page_handlers() -> list[ControllerRouterHandler]:
+    """Outside /api/v1: the verification page a phone opens from a license's QR code."""
+    from onething.licenses.pages import verify_page
+
+    return [verify_page]

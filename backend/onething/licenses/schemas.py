@@ -1,0 +1,126 @@
+"""msgspec Structs in and out of the licenses API."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Annotated, Any, Literal
+
+import msgspec
+
+from onething.licenses.models import LicenseStatus
+
+Reason = Annotated[str, msgspec.Meta(min_length=2, max_length=100)]
+
+
+class LocalText(msgspec.Struct, frozen=True, kw_only=True):
+    zh: str
+    en: str
+
+
+class Issuer(msgspec.Struct, frozen=True, kw_only=True):
+    department: str
+    code: str  # 统一社会信用代码
+    name: LocalText
+
+
+class VerificationResult(msgspec.Struct, frozen=True, kw_only=True):
+    """What anyone scanning the QR learns: validity, status, issuer, minimal facts."""
+
+    valid: bool  # signature verified and status 有效
+    signature_valid: bool
+    status: LicenseStatus
+    status_label: LocalText
+    identifier: str
+    license_type: str
+    name: LocalText
+    issuer: Issuer
+    issued_on: dt.date
+    valid_from: dt.date
+    valid_until: dt.date | None
+    holder: str  # masked name (李**), never the ID number
+    checked_at: dt.datetime
+
+
+class StatusChange(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    status: LicenseStatus
+    reason: Annotated[str, msgspec.Meta(min_length=2, max_length=200)]
+
+
+class StatusView(msgspec.Struct, frozen=True, kw_only=True):
+    identifier: str
+    status: LicenseStatus
+    status_label: LocalText
+    changed_at: dt.datetime | None
+    reason: str | None
+    status_list: str  # the list credential that now carries it
+    status_index: int
+
+
+class WalletItem(msgspec.Struct, frozen=True, kw_only=True):
+    id: uuid.UUID
+    identifier: str
+    license_type: str
+    name: LocalText
+    number: str
+    holder_name: str
+    relation: Literal["holder", "guardian", "grantee"]
+    issuer: Issuer
+    issued_on: dt.date
+    valid_until: dt.date | None
+    status: LicenseStatus
+    status_label: LocalText
+
+
+class FaceField(msgspec.Struct, frozen=True, kw_only=True):
+    field: str
+    label: str
+    value: str
+
+
+class LicenseDetail(msgspec.Struct, frozen=True, kw_only=True):
+    item: WalletItem
+    face: list[FaceField]
+    qr_token: str
+    verify_url: str
+    sha256: str
+    signature: str  # detached JWS over the metadata and the file's SHA-256
+    metadata: dict[str, Any]
+
+
+class CopyRequest(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """事由: why the holder needs a copy (printed on it); the copy counts for `valid_days`."""
+
+    reason: Reason
+    valid_days: Annotated[int, msgspec.Meta(ge=1, le=90)] = 30
+
+
+class AnnotatedCopy(msgspec.Struct, frozen=True, kw_only=True):
+    url: str  # presigned GET
+    url_expires_at: dt.datetime
+    reason: str
+    copy_expires_on: dt.date
+    sha256: str
+
+
+class GrantCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """Let one person (by ID number, of an existing account) or one mini-app client use the
+    license for one bundle until `valid_until`."""
+
+    purpose: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+    valid_until: dt.datetime
+    grantee_id_number: str | None = None
+    grantee_client_id: str | None = None
+
+
+class GrantView(msgspec.Struct, frozen=True, kw_only=True):
+    id: uuid.UUID
+    license_id: uuid.UUID
+    purpose: str
+    grantee_user_id: uuid.UUID | None
+    grantee_client_id: str | None
+    grantee_name: str | None  # masked
+    valid_from: dt.datetime
+    valid_until: dt.datetime
+    revoked_at: dt.datetime | None
+    active: bool
