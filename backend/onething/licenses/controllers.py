@@ -3,6 +3,7 @@ department's status changes."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from typing import Any, Final
 
@@ -16,7 +17,8 @@ from onething.identity.access import current_caller
 from onething.identity.deps import DbSession
 from onething.licenses.context import LicensesContext, context_from_state
 from onething.licenses.keyring import published_jwks
-from onething.licenses.schemas import StatusChange, StatusView, VerificationResult
+from onething.licenses.reuse import licenses_for_task
+from onething.licenses.schemas import StatusChange, StatusView, TaskLicense, VerificationResult
 from onething.licenses.statuslist import StatusPurpose
 from onething.licenses.verification import change_status, status_list, verify_token
 
@@ -119,3 +121,31 @@ class DepartmentLicenseController(Controller):
         return await change_status(
             db_session, licenses, who, identifier, data, now=datetime.now(UTC)
         )
+
+
+class DepartmentTaskLicenseController(Controller):
+    path = "/department/tasks"
+    tags = ["departments"]  # noqa: RUF012
+    dependencies = DEPENDENCIES
+
+    @get(
+        "/{task_id:uuid}/licenses",
+        operation_id="listTaskLicenses",
+        summary="E-licenses that come with a task",
+        responses={
+            403: problem_spec("Not a clerk or system of a department"),
+            404: problem_spec("No such task in this department's inbox"),
+        },
+    )
+    async def task_licenses(
+        self,
+        task_id: FromPath[uuid.UUID],
+        caller: CallerDep,
+        licenses: Licenses,
+        db_session: DbSession,
+    ) -> list[TaskLicense]:
+        """Licenses the applicant used in place of this service's materials, and those issued
+        upstream in the same application (`from_service`): face fields, issuer, current status
+        and whether the issuer's signature verifies. Instead of paper copies."""
+        who = department_of(caller, licenses.catalog)
+        return await licenses_for_task(db_session, licenses, who, task_id)

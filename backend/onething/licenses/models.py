@@ -178,3 +178,20 @@ class LicenseGrant(Base):
     valid_until: Mapped[datetime] = mapped_column(_TZ)
     created_at: Mapped[datetime] = mapped_column(_TZ)
     revoked_at: Mapped[datetime | None] = mapped_column(_TZ)
+
+
+class LicenseUse(Base):
+    """A license used in place of a material of an application (材料免提交)."""
+
+    __tablename__ = "license_uses"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    license_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("licenses.id", ondelete="CASCADE"), index=True
+    )
+    application_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    material: Mapped[str] = mapped_column(_ID)
+    used_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(_TZ)

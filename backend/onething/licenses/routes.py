@@ -9,10 +9,19 @@ if TYPE_CHECKING:
 
 
 def api_handlers() -> list[ControllerRouterHandler]:
-    from onething.licenses.controllers import DepartmentLicenseController, PublicLicenseController
+    from onething.licenses.controllers import (
+        DepartmentLicenseController,
+        DepartmentTaskLicenseController,
+        PublicLicenseController,
+    )
     from onething.licenses.wallet_controllers import WalletController
 
-    return [PublicLicenseController, DepartmentLicenseController, WalletController]
+    return [
+        PublicLicenseController,
+        DepartmentLicenseController,
+        DepartmentTaskLicenseController,
+        WalletController,
+    ]
 
 
 def page_handlers() -> list[ControllerRouterHandler]:

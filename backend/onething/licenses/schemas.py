@@ -124,3 +124,35 @@ class GrantView(msgspec.Struct, frozen=True, kw_only=True):
     valid_until: dt.datetime
     revoked_at: dt.datetime | None
     active: bool
+
+
+class LicenseUseCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """Use this license in place of a material of one of my applications."""
+
+    application_id: uuid.UUID
+    material: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+
+
+class LicenseUseView(msgspec.Struct, frozen=True, kw_only=True):
+    id: uuid.UUID
+    license_id: uuid.UUID
+    identifier: str
+    application_id: uuid.UUID
+    material: str
+    at: dt.datetime
+
+
+class TaskLicense(msgspec.Struct, frozen=True, kw_only=True):
+    """A license a department receives with a task: standing in for a material, or issued
+    upstream in the same application (`from_service`)."""
+
+    identifier: str
+    license_type: str
+    name: str
+    material: str | None
+    from_service: str | None
+    issuer: Issuer
+    status: LicenseStatus
+    status_label: LocalText
+    signature_valid: bool
+    face: list[FaceField]

@@ -16,12 +16,15 @@ from onething.licenses.controllers import DEPENDENCIES, NO_STORE, Licenses
 from onething.licenses.credentials import export_credential
 from onething.licenses.grants import create_grant, list_grants, revoke_grant
 from onething.licenses.prefill import Prefill, prefill_for
+from onething.licenses.reuse import use_license
 from onething.licenses.schemas import (
     AnnotatedCopy,
     CopyRequest,
     GrantCreate,
     GrantView,
     LicenseDetail,
+    LicenseUseCreate,
+    LicenseUseView,
     WalletItem,
 )
 from onething.licenses.wallet import annotated_copy, license_detail, list_wallet, wallet_owner
@@ -156,6 +159,34 @@ class WalletController(Controller):
         return await revoke_grant(
             db_session, caller, wallet_owner(caller), grant_id, now=datetime.now(UTC)
         )
+
+    @post(
+        "/licenses/{license_id:uuid}/uses",
+        operation_id="useLicenseAsMaterial",
+        summary="Use my e-license instead of uploading a material",
+        responses={
+            404: problem_spec("No such license usable by you for this application"),
+            422: problem_spec(
+                "The bundle needs no such material, or this license cannot replace it"
+            ),
+        },
+    )
+    async def use(
+        self,
+        license_id: FromPath[uuid.UUID],
+        data: JSONBody[LicenseUseCreate],
+        caller: CallerDep,
+        licenses: Licenses,
+        db_session: DbSession,
+    ) -> Response[LicenseUseView]:
+        """The license stands in for the material in my application: only a valid license I
+        hold, hold as a guardian, or that was shared with me for this bundle; only for a
+        material it can replace (`replaced_by` in the catalog). The department sees it with
+        the task (`GET /department/tasks/{id}/licenses`)."""
+        used = await use_license(
+            db_session, licenses, caller, license_id, data, now=datetime.now(UTC)
+        )
+        return Response(used, status_code=201)
 
     @get(
         "/prefill",
