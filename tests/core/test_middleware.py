@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from urllib.parse import urlsplit
 
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
@@ -40,6 +41,15 @@ async def test_security_headers_are_on_every_response(client: AsyncTestClient[Li
         assert response.headers["x-content-type-options"] == "nosniff"
         assert response.headers["referrer-policy"] == "no-referrer"
         assert "strict-transport-security" not in response.headers  # plain http in tests
+
+
+async def test_the_csp_lets_the_pwa_post_uploads_to_s3_and_nowhere_else(
+    client: AsyncTestClient[Litestar], settings: Settings
+) -> None:
+    csp = (await client.get("/healthz")).headers["content-security-policy"]
+    connect = next(d for d in csp.split("; ") if d.startswith("connect-src"))
+    s3 = urlsplit(settings.s3.endpoint_url)
+    assert connect == f"connect-src 'self' {s3.scheme}://{s3.netloc}"
 
 
 async def test_hsts_is_sent_when_served_over_https(settings: Settings) -> None:

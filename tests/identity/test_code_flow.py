@@ -33,6 +33,9 @@ async def test_code_flow_issues_tokens_that_the_api_accepts(browser: Browser, pw
     assert me.status_code == 200, me.text
     assert me.json()["client_id"] == PWA
     assert "openid" in me.json()["scopes"]
+    # A first login creates a resident account; the PWA picks its screens by this role.
+    assert me.json()["role"] == "resident"
+    assert "department" not in me.json()
 
 
 async def test_prompt_none_without_a_session_answers_login_required_to_the_client(

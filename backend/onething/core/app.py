@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from urllib.parse import urlsplit
 
 from litestar import Litestar, Router
 from litestar.config.compression import CompressionConfig
@@ -117,6 +118,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
     # Litestar's `middleware` runs per route, so unknown paths (404) would escape it; wrapping
     # the app's outermost handler gives every response a request id and the security headers.
     app.asgi_handler = RequestContextMiddleware(
-        app.asgi_handler, https_only=settings.app.public_url.startswith("https://")
+        app.asgi_handler,
+        https_only=settings.app.public_url.startswith("https://"),
+        upload_origin=origin_of(settings.s3.endpoint_url),
     )
     return app
+
+
+def origin_of(url: str) -> str | None:
+    """`scheme://host[:port]` of a URL, or None when it has none (S3 not configured)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None

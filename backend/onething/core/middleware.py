@@ -19,24 +19,31 @@ _REQUEST_ID: Final = re.compile(r"^[A-Za-z0-9._-]{8,128}$")
 # Paths whose responses may carry personal data or live state: never stored by any cache.
 _NO_STORE_PREFIXES: Final = ("/api/", "/oauth2/", "/healthz", "/readyz", "/metrics", "/verify/")
 
-CONTENT_SECURITY_POLICY: Final = "; ".join(
-    (
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data: blob:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "manifest-src 'self'",
-        "worker-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
+
+def content_security_policy(upload_origin: str | None = None) -> str:
+    """The CSP of every response. `upload_origin` is the S3 origin the PWA posts presigned
+    uploads to (files never pass through the API), the only other origin it may connect to."""
+    connect = "connect-src 'self'" + (f" {upload_origin}" if upload_origin else "")
+    return "; ".join(
+        (
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data: blob:",
+            "font-src 'self'",
+            connect,
+            "manifest-src 'self'",
+            "worker-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        )
     )
-)
+
+
+CONTENT_SECURITY_POLICY: Final = content_security_policy()
 _STATIC_HEADERS: Final = (
-    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
     (b"x-frame-options", b"DENY"),
@@ -57,9 +64,12 @@ def _incoming_request_id(scope: Scope) -> str | None:
 class RequestContextMiddleware:
     """Outermost middleware so that even error responses get the id and the headers."""
 
-    def __init__(self, app: ASGIApp, *, https_only: bool = False) -> None:
+    def __init__(
+        self, app: ASGIApp, *, https_only: bool = False, upload_origin: str | None = None
+    ) -> None:
         self.app = app
         self.https_only = https_only
+        self.csp = (b"content-security-policy", content_security_policy(upload_origin).encode())
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":  # type: ignore[comparison-overlap]
@@ -94,6 +104,7 @@ class RequestContextMiddleware:
                     if not (no_store and k.lower() == b"cache-control")
                 ]
                 headers.append((b"x-request-id", request_id.encode()))
+                headers.append(self.csp)
                 headers.extend(_STATIC_HEADERS)
                 if secure:
                     headers.append(_HSTS)
