@@ -3,57 +3,97 @@ import { ElderlyToggle } from "./components/ElderlyToggle";
 import { ErrorBoundary } from "./components/ErrorBoundary";
 import { otherLocale } from "./i18n";
 import { useI18n } from "./i18n/context";
+import { AccountMenu } from "./components/AccountMenu";
+import { Callback } from "./pages/Callback";
 import { Home } from "./pages/Home";
 import { NotFound } from "./pages/NotFound";
 import { Link, matchRoute, useLocation, type Route } from "./router";
 
-type Wizard = typeof import("./wizard");
+type Chunks = {
+  wizard: typeof import("./wizard");
+  progress: typeof import("./progress");
+  clerk: typeof import("./clerk");
+};
+type ChunkName = keyof Chunks;
 
-// The intro, form and review pages are a chunk of their own: the home screen (first load on an
-// old phone) does not pay for them. Loaded once, kept for the life of the page.
-let wizard: Wizard | null = null;
-let loading: Promise<Wizard> | null = null;
+// Pages past the home screen are chunks of their own: the home screen (first load on an old
+// phone) does not pay for them. Each is loaded once and kept for the life of the page.
+const importers: { [K in ChunkName]: () => Promise<Chunks[K]> } = {
+  wizard: () => import("./wizard"),
+  progress: () => import("./progress"),
+  clerk: () => import("./clerk"),
+};
+const loaded: Partial<Chunks> = {};
+const loading: Partial<{ [K in ChunkName]: Promise<Chunks[K]> }> = {};
 
-function loadWizard(): Promise<Wizard> {
-  loading ??= import("./wizard").then(
-    (module) => (wizard = module),
-    (error: unknown) => {
-      loading = null; // let "try again" really try again
-      throw error;
-    },
-  );
-  return loading;
+function loadChunk<K extends ChunkName>(name: K): Promise<Chunks[K]> {
+  let promise = loading[name] as Promise<Chunks[K]> | undefined;
+  if (!promise) {
+    promise = importers[name]().then(
+      (module) => {
+        loaded[name] = module;
+        return module;
+      },
+      (error: unknown) => {
+        delete loading[name]; // let "try again" really try again
+        throw error;
+      },
+    );
+    loading[name] = promise as never;
+  }
+  return promise;
 }
 
-function useWizard(needed: boolean): [Wizard | null, boolean, () => void] {
-  const [module, setModule] = useState(wizard);
+function chunkOf(route: Route): ChunkName | null {
+  switch (route.name) {
+    case "intro":
+    case "form":
+    case "review":
+    case "materials":
+      return "wizard";
+    case "applications":
+    case "application":
+      return "progress";
+    case "clerk":
+    case "clerkTask":
+      return "clerk";
+    default:
+      return null;
+  }
+}
+
+function useChunk(name: ChunkName | null): [Partial<Chunks>, boolean, () => void] {
+  const [, setVersion] = useState(0);
   const [failed, setFailed] = useState(false);
   const [attempt, setAttempt] = useState(0);
   useEffect(() => {
-    if (!needed || module) return;
+    if (!name || loaded[name]) return;
     let current = true;
     setFailed(false);
-    loadWizard().then(
-      (loaded) => current && setModule(loaded),
+    loadChunk(name).then(
+      () => current && setVersion((n) => n + 1),
       () => current && setFailed(true),
     );
     return () => {
       current = false;
     };
-  }, [needed, attempt]);
-  return [module, failed, () => setAttempt((n) => n + 1)];
+  }, [name, attempt]);
+  return [loaded, failed, () => setAttempt((n) => n + 1)];
 }
 
 function Page({ route }: { route: Route }) {
   const { t } = useI18n();
-  const [module, failed, retry] = useWizard(route.name !== "home" && route.name !== "notFound");
+  const name = chunkOf(route);
+  const [chunks, failed, retry] = useChunk(name);
   switch (route.name) {
     case "home":
       return <Home />;
     case "notFound":
       return <NotFound />;
+    case "callback":
+      return <Callback />;
   }
-  if (!module) {
+  if (!name || !chunks[name]) {
     return failed ? (
       <div class="notice" role="status">
         <p class="notice__text">{t.loadFailed}</p>
@@ -67,20 +107,27 @@ function Page({ route }: { route: Route }) {
       </p>
     );
   }
+  const { wizard, progress, clerk } = chunks;
   switch (route.name) {
     case "intro":
-      return <module.BundleIntro key={route.bundleId} bundleId={route.bundleId} />;
+      return wizard ? <wizard.BundleIntro key={route.bundleId} bundleId={route.bundleId} /> : null;
     case "form":
       // Keyed by section: each page starts fresh (no errors carried over from the last one).
-      return (
-        <module.FormPage
-          key={`${route.bundleId}/${route.section}`}
-          bundleId={route.bundleId}
-          section={route.section}
-        />
-      );
+      return wizard ? (
+        <wizard.FormPage key={`${route.bundleId}/${route.section}`} bundleId={route.bundleId} section={route.section} />
+      ) : null;
     case "review":
-      return <module.ReviewPage key={route.bundleId} bundleId={route.bundleId} />;
+      return wizard ? <wizard.ReviewPage key={route.bundleId} bundleId={route.bundleId} /> : null;
+    case "materials":
+      return wizard ? <wizard.MaterialsPage key={route.bundleId} bundleId={route.bundleId} /> : null;
+    case "applications":
+      return progress ? <progress.ApplicationsPage /> : null;
+    case "application":
+      return progress ? <progress.ApplicationPage key={route.applicationId} applicationId={route.applicationId} /> : null;
+    case "clerk":
+      return clerk ? <clerk.InboxPage /> : null;
+    case "clerkTask":
+      return clerk ? <clerk.TaskPage key={route.taskId} taskId={route.taskId} /> : null;
   }
 }
 
@@ -100,6 +147,9 @@ export function App() {
         </Link>
         <ErrorBoundary>
           <ElderlyToggle />
+        </ErrorBoundary>
+        <ErrorBoundary>
+          <AccountMenu />
         </ErrorBoundary>
       </header>
       <main id="main" class="page" tabindex={-1}>

@@ -11,6 +11,12 @@ export type Route =
   | { name: "intro"; bundleId: string }
   | { name: "form"; bundleId: string; section: string }
   | { name: "review"; bundleId: string }
+  | { name: "materials"; bundleId: string }
+  | { name: "callback" }
+  | { name: "applications" }
+  | { name: "application"; applicationId: string }
+  | { name: "clerk" }
+  | { name: "clerkTask"; taskId: string }
   | { name: "notFound" };
 
 const SEGMENT = /^[A-Za-z0-9_-]{1,100}$/;
@@ -28,11 +34,25 @@ function segment(raw: string | undefined): string | null {
 export function matchRoute(pathname: string): Route {
   const parts = pathname.replace(/\/+$/, "").split("/").slice(1);
   if (parts.length === 0 || (parts.length === 1 && parts[0] === "")) return { name: "home" };
+  if (parts.length === 2 && parts[0] === "auth" && parts[1] === "callback") return { name: "callback" };
+  if (parts[0] === "applications") {
+    if (parts.length === 1) return { name: "applications" };
+    const applicationId = segment(parts[1]);
+    return parts.length === 2 && applicationId !== null ? { name: "application", applicationId } : { name: "notFound" };
+  }
+  if (parts[0] === "clerk") {
+    if (parts.length === 1) return { name: "clerk" };
+    const taskId = segment(parts[2]);
+    return parts.length === 3 && parts[1] === "tasks" && taskId !== null
+      ? { name: "clerkTask", taskId }
+      : { name: "notFound" };
+  }
   if (parts[0] !== "bundles") return { name: "notFound" };
   const bundleId = segment(parts[1]);
   if (bundleId === null) return { name: "notFound" };
   if (parts.length === 2) return { name: "intro", bundleId };
   if (parts.length === 3 && parts[2] === "review") return { name: "review", bundleId };
+  if (parts.length === 3 && parts[2] === "materials") return { name: "materials", bundleId };
   const section = segment(parts[3]);
   if (parts.length === 4 && parts[2] === "form" && section !== null) {
     return { name: "form", bundleId, section };
@@ -46,6 +66,11 @@ export const paths = {
   form: (bundleId: string, section: string): string =>
     `/bundles/${encodeURIComponent(bundleId)}/form/${encodeURIComponent(section)}`,
   review: (bundleId: string): string => `/bundles/${encodeURIComponent(bundleId)}/review`,
+  materials: (bundleId: string): string => `/bundles/${encodeURIComponent(bundleId)}/materials`,
+  applications: (): string => "/applications",
+  application: (id: string): string => `/applications/${encodeURIComponent(id)}`,
+  clerk: (): string => "/clerk",
+  clerkTask: (taskId: string): string => `/clerk/tasks/${encodeURIComponent(taskId)}`,
 };
 
 export interface Location {

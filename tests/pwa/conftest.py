@@ -11,10 +11,16 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
+from litestar import Litestar
 from playwright.async_api import Browser, BrowserContext, async_playwright
+from pwa_helpers import CLERK_DEPARTMENT, CLERK_PHONE, RESIDENT_PHONE, Accounts
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onething.core.processes import free_port
 from onething.core.settings import REPO_ROOT, Settings
+from onething.identity.clients import ensure_pwa_client
+from onething.identity.context import IdentityContext
+from onething.identity.services import new_user
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 # Quiet, offline-safe Chromium: this machine has no internet and CI runs as root.
@@ -76,6 +82,40 @@ def live_server(settings: Settings) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(30)
+
+
+@pytest.fixture(scope="session")
+def worker(settings: Settings, live_server: str) -> Iterator[None]:
+    """`onething worker` in its own process, as in production: dispatches submitted tasks."""
+    port = int(live_server.rsplit(":", 1)[1])
+    env = server_env(settings, port) | {"WORKER_POLL_INTERVAL": "0.2"}
+    process = subprocess.Popen([sys.executable, "-m", "onething", "worker"], env=env, cwd=REPO_ROOT)
+    try:
+        time.sleep(0.5)
+        if process.poll() is not None:
+            pytest.fail(f"the worker did not start (exit {process.returncode})")
+        yield
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
+@pytest.fixture
+async def accounts(
+    app: Litestar,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    live_server: str,
+    clean_db: None,
+) -> Accounts:
+    """The PWA registered as the OIDC client of the app under test (as `onething seed` does),
+    and a clerk of the health commission who signs in with a phone number."""
+    del clean_db
+    ctx: IdentityContext = app.state.identity
+    clerk = new_user(ctx, role="clerk", department_code=CLERK_DEPARTMENT, phone=CLERK_PHONE)
+    async with sessionmaker() as session, session.begin():
+        await ensure_pwa_client(session, live_server)
+        session.add(clerk)
+    return Accounts(resident_phone=RESIDENT_PHONE, clerk_phone=CLERK_PHONE)
 
 
 @pytest.fixture(scope="session")

@@ -5,14 +5,27 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from dataclasses import dataclass, field
 
 from playwright.async_api import ConsoleMessage, Locator, Page, Response, expect
 
 from onething.catalog.codes import china_today, make_id_number
+from onething.core.settings import REPO_ROOT
 
 PHONE = {"width": 360, "height": 640}
 NEWBORN = "newborn-birth"
+RESIDENT_PHONE = "13800138000"
+CLERK_PHONE = "13600136000"
+CLERK_DEPARTMENT = "health-commission"
+
+
+@dataclass(frozen=True)
+class Accounts:
+    """Who signs in during a browser test (phone numbers; codes come from the dev outbox)."""
+
+    resident_phone: str
+    clerk_phone: str
 
 
 def luhn_complete(prefix: str) -> str:
@@ -206,3 +219,29 @@ class Watch:
         )
         if not expected:
             self.problems.append(f"{response.status} {response.url}")
+
+
+async def sign_in(page: Page, base: str, phone: str) -> None:
+    """From any page of the app: the masthead's 登录, the provider's own phone and code pages
+    (the code read from the dev SMS outbox), and back to the page the resident left."""
+    before = page.url
+    await page.locator(".account").get_by_role("button", name="登录").click()
+    await page.wait_for_url("**/oauth2/login**")
+    await page.locator("#phone").fill(phone)
+    await page.get_by_role("button", name="获取验证码").click()
+    await page.locator("#code").wait_for()
+    outbox = await (await page.request.get(f"{base}/oauth2/dev/sms-outbox")).json()
+    text = next(m["text"] for m in outbox if m["phone"] == phone)
+    match = re.search(r"\b(\d{6})\b", text)
+    assert match, text
+    await page.locator("#code").fill(match.group(1))
+    await page.get_by_role("button", name="登录").click()
+    await page.wait_for_url(before)
+    await expect(page.locator(".account").get_by_role("button", name="退出登录")).to_be_visible()
+
+
+def screenshot_path(name: str) -> str:
+    """Phone screenshots of the key screens land in var/screenshots/ (the README's come from here)."""
+    folder = REPO_ROOT / "var" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return str(folder / f"{name}.png")

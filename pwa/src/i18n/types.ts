@@ -93,4 +93,85 @@ export interface Messages {
   reviewValid: string;
   reviewNext: string;
   reviewOffline: string;
+
+  // Sign-in.
+  accountNav: string;
+  signIn: string;
+  signOut: string;
+  signingIn: string;
+  signInFailed: string;
+  signInAgain: string;
+  signInToUpload: string;
+  signInToSubmit: string;
+  signInToSee: string;
+
+  // Draft autosave.
+  draftSaving: string;
+  draftSaved: string;
+  draftOffline: string;
+  draftFailed: string;
+
+  // Materials.
+  materialsTitle: string;
+  materialsIntro: string;
+  notUploaded: string;
+  uploading: string;
+  uploaded: string;
+  uploadRefused: string;
+  uploadBadType: string;
+  uploadTooLarge: (megabytes: number) => string;
+  uploadOffline: string;
+  uploadFailed: string;
+  materialsAllThere: string;
+  materialsMissing: (names: string) => string;
+
+  // Submission.
+  submit: string;
+  submitting: string;
+  submitAgain: string;
+  submitOffline: string;
+  submitFailed: string;
+
+  // Progress.
+  myApplications: string;
+  noApplications: string;
+  progressTitle: string;
+  submittedOn: (date: string) => string;
+  promisedBy: (date: string) => string;
+  byDepartment: string;
+  duePromised: string;
+  duePlanned: string;
+  decidedOn: string;
+  notYet: string;
+  overdue: string;
+  waitsFor: (names: string) => string;
+  timelineTitle: string;
+  timelineEntry: (service: string, what: string) => string;
+  timelineOther: string;
+  byAgent: string;
+  taskStates: Record<string, string>;
+  applicationStatuses: Record<string, string>;
+  timelineKinds: Record<string, string>;
+
+  // Clerk console.
+  inboxTitle: string;
+  inboxIntro: (count: number) => string;
+  dueOn: (date: string) => string;
+  refresh: string;
+  taskTitle: string;
+  taskAnswers: string;
+  taskUpstream: string;
+  taskMaterials: string;
+  decideHeading: string;
+  noDecision: string;
+  decisions: Record<string, string>;
+  decisionRefused: string;
+  decisionFailed: string;
+  refuseReason: string;
+  correctionMessage: string;
+  correctionFields: string;
+  decisionNote: string;
+  pendingMaterial: string;
+  pendingDeadline: string;
+  keyValue: (key: string, value: string) => string;
 }

@@ -8,7 +8,7 @@ import { ErrorBoundary } from "../components/ErrorBoundary";
 import { useI18n } from "../i18n/context";
 import { Link, navigate, paths, useLocation, usePageFocus, useTitle } from "../router";
 import { fetchForm, validateAnswers, type FieldError } from "./api";
-import { BackLink, LoadState } from "./common";
+import { BackLink, LoadState, SaveStatus } from "./common";
 import { getErrors, markVisited, setAnswer, setErrors, useDraft } from "./draft";
 import { ErrorSummary, type SummaryItem } from "./ErrorSummary";
 import { Field, fieldId } from "./fields";
@@ -109,7 +109,9 @@ export function FormPage({ bundleId, section: sectionId }: { bundleId: string; s
     // Valid, or the server is out of reach: the answers are kept and the review page checks
     // everything again, so a slow network never stops the resident from going on.
     update((current) => markVisited(current, section.id));
-    navigate(fromReview || !next ? paths.review(bundleId) : paths.form(bundleId, next.id));
+    navigate(
+      fromReview ? paths.review(bundleId) : next ? paths.form(bundleId, next.id) : paths.materials(bundleId),
+    );
   };
 
   return (
@@ -120,6 +122,7 @@ export function FormPage({ bundleId, section: sectionId }: { bundleId: string; s
         <progress class="progress__bar" max={sections.length} value={index + 1} aria-hidden="true" />
       </div>
       <h1 class="page-title">{section.label[locale]}</h1>
+      <SaveStatus bundleId={bundleId} />
       <ErrorSummary items={summary} summaryRef={summaryRef} />
       <form
         class="form"
@@ -140,7 +143,7 @@ export function FormPage({ bundleId, section: sectionId }: { bundleId: string; s
           </ErrorBoundary>
         ))}
         <button type="submit" class="button button--primary">
-          {busy ? t.checking : fromReview || !next ? t.toReview : t.continue}
+          {busy ? t.checking : fromReview ? t.toReview : t.continue}
         </button>
       </form>
     </>

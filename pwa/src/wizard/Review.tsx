@@ -3,16 +3,21 @@
  * again by the server on arrival; problems are listed at the top and next to the answer.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
+import { signIn, useAuth } from "../auth/session";
 import { useI18n } from "../i18n/context";
-import { Link, paths, usePageFocus, useTitle } from "../router";
+import { Link, navigate, paths, usePageFocus, useTitle } from "../router";
 import { fetchForm, validateAnswers, type Validation } from "./api";
+import { flush, forgetServerDraft } from "./autosave";
 import { BackLink, LoadState } from "./common";
-import { setErrors, useDraft } from "./draft";
+import { clearDraft, setErrors, useDraft } from "./draft";
 import { ErrorSummary, type SummaryItem } from "./ErrorSummary";
 import { fieldId } from "./fields";
 import { formRequest, requestKey, useLoad } from "./hooks";
-import { formErrors, situationAnswers, visibleSections } from "./model";
+import { formErrors, neededMaterials, situationAnswers, visibleSections } from "./model";
+import { submitApplication, type SubmitResult } from "./submit";
 import { buildAnswers, displayValue } from "./values";
+
+type Sending = { kind: "idle" } | { kind: "sending" } | SubmitResult;
 
 function ChangeLink({ href, label }: { href: string; label: string }) {
   const { t } = useI18n();
@@ -32,6 +37,8 @@ export function ReviewPage({ bundleId }: { bundleId: string }) {
     fetchForm(bundleId, request, locale),
   );
   const [check, setCheck] = useState<Validation | { kind: "checking" }>({ kind: "checking" });
+  const [sending, setSending] = useState<Sending>({ kind: "idle" });
+  const auth = useAuth();
   const summaryRef = useRef<HTMLDivElement>(null);
   const sections = form.kind === "ok" ? visibleSections(form.value, draft.situation) : [];
 
@@ -51,7 +58,8 @@ export function ReviewPage({ bundleId }: { bundleId: string }) {
     };
   }, [form.kind]);
 
-  const errors = check.kind === "invalid" ? formErrors(check.errors, sections) : [];
+  const serverErrors = sending.kind === "invalid" ? sending.errors : check.kind === "invalid" ? check.errors : [];
+  const errors = formErrors(serverErrors, sections);
   const valid = check.kind === "valid" || (check.kind === "invalid" && errors.length === 0);
   useTitle(
     form.kind === "ok" ? `${errors.length > 0 ? t.errorTitlePrefix : ""}${t.reviewTitle}` : null,
@@ -75,6 +83,30 @@ export function ReviewPage({ bundleId }: { bundleId: string }) {
   });
   const errorFor = (id: string): string | null => errors.find((e) => e.field === id)?.message[locale] ?? null;
   const situation = situationAnswers(model, draft.situation);
+  const materials = neededMaterials(model, new Set(model.services), draft.situation);
+  const missing = materials.filter((m) => m.required && draft.materials[m.id] === undefined);
+
+  const onSubmit = async (): Promise<void> => {
+    if (sending.kind === "sending") return;
+    setSending({ kind: "sending" });
+    const draftId = await flush(bundleId);
+    const result = await submitApplication({
+      bundle: bundleId,
+      answers: buildAnswers(model, sections, draft),
+      situation_answers: request.situationAnswers,
+      optional_services: [...request.optionalServices].sort(),
+      materials: Object.values(draft.materials),
+      draft_id: draftId,
+    });
+    if (result.kind === "submitted") {
+      forgetServerDraft(bundleId); // the server deletes the draft with the submission
+      clearDraft(bundleId);
+      navigate(paths.application(result.applicationId));
+      return;
+    }
+    setSending(result);
+    if (result.kind === "invalid") requestAnimationFrame(() => summaryRef.current?.focus());
+  };
 
   return (
     <>
@@ -164,6 +196,40 @@ export function ReviewPage({ bundleId }: { bundleId: string }) {
           </div>
         ) : null}
       </div>
+
+      <section class="review__section" aria-labelledby="review-materials">
+        <h2 class="review__heading" id="review-materials">
+          {t.materialsTitle}
+        </h2>
+        <p>{missing.length === 0 ? t.materialsAllThere : t.materialsMissing(missing.map((m) => m.label[locale]).join(t.listSeparator))}</p>
+        <Link href={paths.materials(bundleId)} class="summary__change">
+          {t.change}
+          <span class="visually-hidden"> {t.materialsTitle}</span>
+        </Link>
+      </section>
+
+      <div class="submit" role="status">
+        {sending.kind === "offline" ? <p class="notice">{t.submitOffline}</p> : null}
+        {sending.kind === "failed" ? <p class="notice">{t.submitFailed}</p> : null}
+        {sending.kind === "signedOut" ? <p class="notice">{t.signInToSubmit}</p> : null}
+      </div>
+      {auth.signedIn ? (
+        <button
+          type="button"
+          class="button button--primary"
+          disabled={!valid || sending.kind === "sending"}
+          onClick={() => void onSubmit()}
+        >
+          {sending.kind === "sending" ? t.submitting : sending.kind === "offline" || sending.kind === "failed" ? t.submitAgain : t.submit}
+        </button>
+      ) : (
+        <>
+          <p>{t.signInToSubmit}</p>
+          <button type="button" class="button button--primary" onClick={() => void signIn()}>
+            {t.signIn}
+          </button>
+        </>
+      )}
     </>
   );
 }

@@ -1,5 +1,8 @@
 /** Small pieces every wizard page uses: the back link and the loading / failure states. */
+import { useEffect, useState } from "preact/hooks";
+import { useAuth } from "../auth/session";
 import { useI18n } from "../i18n/context";
+import { onSaveState, saveState } from "./autosave";
 import { Link, useTitle } from "../router";
 
 export function BackLink({ href, label }: { href: string; label: string }) {
@@ -39,5 +42,29 @@ export function LoadState({
         ) : null}
       </div>
     </>
+  );
+}
+
+/** "Saved" / "will be saved when you are back online", for a signed-in resident's draft. */
+export function SaveStatus({ bundleId }: { bundleId: string }) {
+  const { t } = useI18n();
+  const auth = useAuth();
+  const [state, setState] = useState(() => saveState(bundleId));
+  useEffect(() => onSaveState(() => setState(saveState(bundleId))), [bundleId]);
+  if (!auth.signedIn) return null;
+  const text =
+    state === "saved"
+      ? t.draftSaved
+      : state === "saving"
+        ? t.draftSaving
+        : state === "offline"
+          ? t.draftOffline
+          : state === "failed"
+            ? t.draftFailed
+            : null;
+  return (
+    <p class={state === "offline" || state === "failed" ? "save-status save-status--pending" : "save-status"} role="status">
+      {text}
+    </p>
   );
 }

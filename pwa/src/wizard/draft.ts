@@ -5,6 +5,7 @@
  */
 import { useState } from "preact/hooks";
 import type { FieldError } from "./api";
+import { scheduleSave } from "./autosave";
 
 export interface Draft {
   /** Every situation answer, gating and in-form (situation id -> option value). */
@@ -20,12 +21,14 @@ export interface Draft {
   answers: Record<string, Record<string, string>>;
   /** Sections the resident has completed with "continue" at least once. */
   visited: string[];
+  /** Uploaded materials by catalog material id: the upload's id once the server verified it. */
+  materials: Record<string, string>;
 }
 
 const PREFIX = "onething.draft.";
 
 function emptyDraft(): Draft {
-  return { situation: {}, gating: {}, optionalServices: [], answers: {}, visited: [] };
+  return { situation: {}, gating: {}, optionalServices: [], answers: {}, visited: [], materials: {} };
 }
 
 function storage(): Storage | null {
@@ -55,14 +58,21 @@ export function parseDraft(text: string | null): Draft | null {
   try {
     const raw: unknown = JSON.parse(text);
     if (typeof raw !== "object" || raw === null) return null;
-    const { situation, gating, optionalServices, answers, visited } = raw as Record<string, unknown>;
+    const { situation, gating, optionalServices, answers, visited, materials } = raw as Record<string, unknown>;
     if (!isStringMap(situation) || !isStringMap(gating) || !isStringList(optionalServices)) return null;
     if (!isStringList(visited) || typeof answers !== "object" || answers === null) return null;
     const sections: Record<string, Record<string, string>> = {};
     for (const [key, value] of Object.entries(answers)) {
       if (isStringMap(value)) sections[key] = value;
     }
-    return { situation, gating, optionalServices, answers: sections, visited };
+    return {
+      situation,
+      gating,
+      optionalServices,
+      answers: sections,
+      visited,
+      materials: isStringMap(materials) ? materials : {},
+    };
   } catch {
     return null;
   }
@@ -88,6 +98,7 @@ export function loadDraft(bundleId: string): Draft {
 
 export function saveDraft(bundleId: string, draft: Draft): void {
   drafts.set(bundleId, draft);
+  scheduleSave(bundleId, draft);
   try {
     storage()?.setItem(PREFIX + bundleId, JSON.stringify(draft));
   } catch {
@@ -122,4 +133,15 @@ export function getErrors(bundleId: string): FieldError[] {
 
 export function setErrors(bundleId: string, errors: FieldError[]): void {
   lastErrors.set(bundleId, errors);
+}
+
+/** Forget a bundle's answers (after a successful submission). */
+export function clearDraft(bundleId: string): void {
+  drafts.delete(bundleId);
+  lastErrors.delete(bundleId);
+  try {
+    storage()?.removeItem(PREFIX + bundleId);
+  } catch {
+    // Nothing stored.
+  }
 }

@@ -2,3 +2,4 @@
 export { BundleIntro } from "./Intro";
 export { FormPage } from "./FormPage";
 export { ReviewPage } from "./Review";
+export { MaterialsPage } from "./Materials";

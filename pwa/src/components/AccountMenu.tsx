@@ -1,0 +1,30 @@
+import { signIn, signOut, useAuth } from "../auth/session";
+import { useI18n } from "../i18n/context";
+import { Link, paths } from "../router";
+
+/** Sign in, or (signed in) the way to one's own work — applications, or the clerk's inbox —
+ * and sign out. */
+export function AccountMenu() {
+  const { t } = useI18n();
+  const auth = useAuth();
+  if (!auth.signedIn) {
+    return (
+      <nav class="account" aria-label={t.accountNav}>
+        <button type="button" class="account__button" onClick={() => void signIn()}>
+          {t.signIn}
+        </button>
+      </nav>
+    );
+  }
+  const clerk = auth.me?.role === "clerk";
+  return (
+    <nav class="account" aria-label={t.accountNav}>
+      <Link href={clerk ? paths.clerk() : paths.applications()} class="account__link">
+        {clerk ? t.inboxTitle : t.myApplications}
+      </Link>
+      <button type="button" class="account__button" onClick={() => void signOut()}>
+        {t.signOut}
+      </button>
+    </nav>
+  );
+}

@@ -1,0 +1,3 @@
+/** The resident's applications and their progress, loaded on demand (a chunk of its own). */
+export { ApplicationPage } from "./ApplicationPage";
+export { ApplicationsPage } from "./ApplicationsPage";

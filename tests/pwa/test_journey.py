@@ -1,0 +1,133 @@
+"""The resident's whole journey on a phone against the real stack (API under granian, worker,
+PostgreSQL, SeaweedFS): sign in on the provider's own page (code + PKCE), newborn-birth, every
+form page with the draft autosaved to the API, a photo uploaded straight to S3, review, submit
+(Idempotency-Key), progress per department; then a clerk of the health commission signs in on a
+second phone, approves the birth certificate in the console, and the resident's progress page
+shows the change."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from playwright.async_api import BrowserContext, Page, expect
+from pwa_helpers import (
+    NEWBORN,
+    Accounts,
+    Family,
+    Watch,
+    continue_to,
+    fill_page,
+    screenshot_path,
+    sign_in,
+)
+
+NewPhone = Callable[..., Awaitable[BrowserContext]]
+FORM = f"/bundles/{NEWBORN}/form"
+
+
+async def api_get(page: Page, base: str, path: str) -> Any:
+    """GET the API as the PWA in this tab does, with its access token from sessionStorage."""
+    token = await page.evaluate("JSON.parse(sessionStorage.getItem('onething.auth')).access")
+    answer = await page.request.get(f"{base}{path}", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status == 200, await answer.text()
+    return await answer.json()
+
+
+async def test_a_resident_submits_newborn_birth_and_sees_a_clerks_approval_on_the_timeline(
+    new_phone: NewPhone, live_server: str, worker: None, accounts: Accounts
+) -> None:
+    del worker
+    page = await (await new_phone()).new_page()
+    watch = Watch(page)
+    await page.goto(live_server + "/")
+    await sign_in(page, live_server, accounts.resident_phone)
+    # Tokens are in this tab's sessionStorage only, never localStorage.
+    assert await page.evaluate("Object.keys(localStorage).filter(k => k !== 'onething.elderly')") == []
+    stored = await page.evaluate("JSON.parse(sessionStorage.getItem('onething.auth'))")
+    assert stored["access"] and stored["refresh"]
+    me = await api_get(page, live_server, "/api/v1/me")
+    assert me["role"] == "resident"
+
+    await page.get_by_role("link", name=re.compile("新生儿出生一件事")).click()
+    await page.get_by_role("button", name="开始填写").click()
+    pages = Family().pages()
+    sections = list(pages)
+    for number, section in enumerate(sections, start=1):
+        await page.wait_for_url(f"**{FORM}/{section}")
+        await fill_page(page, section, pages[section])
+        following = sections[number] if number < len(sections) else None
+        await continue_to(page, f"{FORM}/{following}" if following else f"/bundles/{NEWBORN}/materials")
+
+    # The draft is on the server (autosaved with If-Match), answers as typed.
+    await expect(page.locator(".save-status")).to_have_text("草稿已保存")
+    drafts = await api_get(page, live_server, "/api/v1/drafts")
+    assert [d["bundle"] for d in drafts] == [NEWBORN]
+    draft = await api_get(page, live_server, f"/api/v1/drafts/{drafts[0]['id']}")
+    assert draft["answers"]["child"]["name"] == "李小明"
+    assert draft["version"] > 1
+
+    # A photo of the marriage certificate, straight to S3 with the presigned POST.
+    photo = await page.screenshot(type="jpeg")
+    upload = page.locator("#material-marriage-certificate")
+    await upload.set_input_files({"name": "marriage.jpg", "mimeType": "image/jpeg", "buffer": photo})
+    await expect(page.locator("#material-marriage-certificate-status")).to_have_text(
+        "已上传，检查通过", timeout=20_000
+    )
+    await page.screenshot(path=screenshot_path("pwa-materials"))
+
+    await page.get_by_role("link", name="检查填写内容").click()
+    await page.wait_for_url(f"**/bundles/{NEWBORN}/review")
+    await expect(page.locator(".panel")).to_contain_text("所有信息已检查通过")
+    submit = page.get_by_role("button", name="提交申请")
+    # A double tap sends one submission (one Idempotency-Key; the button is disabled meanwhile).
+    await submit.dblclick()
+    await page.wait_for_url(re.compile(r"/applications/[0-9a-f-]{36}$"))
+    await expect(page.locator("main h1")).to_have_text("办理进度")
+    application_id = page.url.rsplit("/", 1)[1]
+    mine = await api_get(page, live_server, "/api/v1/applications")
+    assert [a["id"] for a in mine] == [application_id]
+    assert await api_get(page, live_server, "/api/v1/drafts") == []  # submitted with it
+    # The answers are gone from the tab once submitted.
+    assert await page.evaluate("sessionStorage.getItem('onething.draft.newborn-birth')") is None
+
+    certificate = page.locator('[data-service="birth-medical-certificate"]')
+    await expect(certificate).to_contain_text("出生医学证明首次签发")
+    await expect(certificate).to_contain_text("承诺办结")
+    await expect(certificate.locator(".tag")).to_have_text("待受理", timeout=15_000)
+    hukou = page.locator('[data-service="hukou-birth-registration"]')
+    await expect(hukou.locator(".tag")).to_have_text("等待前序事项")
+    await expect(hukou).to_contain_text("等待“出生医学证明首次签发”办结后开始")
+    await expect(page.locator(".timeline")).to_contain_text("申请已提交")
+
+    # The clerk, on a phone of their own.
+    clerk = await (await new_phone()).new_page()
+    clerk_watch = Watch(clerk)
+    await clerk.goto(live_server + "/")
+    await sign_in(clerk, live_server, accounts.clerk_phone)
+    await clerk.locator(".account").get_by_role("link", name="待办任务").click()
+    await clerk.wait_for_url("**/clerk")
+    card = clerk.locator(".inbox .card", has_text="出生医学证明首次签发")
+    await card.get_by_role("link").click()
+    await clerk.wait_for_url("**/clerk/tasks/*")
+    main = clerk.locator("main")
+    # Only this service's fields: the child's birth facts, not the bank card or the father's job.
+    await expect(main).to_contain_text("李小明")
+    await expect(main).not_to_contain_text(pages["benefit"]["card_number"])
+    # The marriage certificate was handed in for other services, so it is not shown here.
+    await expect(main).not_to_contain_text("marriage-certificate")
+    for decision in ("受理", "开始审核", "办结"):
+        await clerk.locator(".decisions").get_by_role("button", name=decision, exact=True).click()
+        await clerk.locator("form.decision").get_by_role("button", name=decision, exact=True).click()
+        await expect(clerk.locator("form.decision")).to_have_count(0)
+    await expect(clerk.locator(".panel .tag")).to_have_text("已办结")
+    await clerk.screenshot(path=screenshot_path("pwa-clerk-task"))
+
+    # The resident's page refreshes by itself: the department's decision shows with its date.
+    await expect(certificate.locator(".tag")).to_have_text("已办结", timeout=20_000)
+    await expect(certificate.locator(".task__dates")).not_to_contain_text("尚未办结")
+    await expect(page.locator(".timeline")).to_contain_text("出生医学证明首次签发：部门已办结")
+    await page.screenshot(path=screenshot_path("pwa-progress"), full_page=True)
+    assert watch.problems == []
+    assert clerk_watch.problems == []
