@@ -4,6 +4,7 @@ import { ErrorBoundary } from "./components/ErrorBoundary";
 import { otherLocale } from "./i18n";
 import { useI18n } from "./i18n/context";
 import { AccountMenu } from "./components/AccountMenu";
+import { OfflineNotice } from "./components/OfflineNotice";
 import { Callback } from "./pages/Callback";
 import { Home } from "./pages/Home";
 import { NotFound } from "./pages/NotFound";
@@ -153,6 +154,7 @@ export function App() {
         </ErrorBoundary>
       </header>
       <main id="main" class="page" tabindex={-1}>
+        <OfflineNotice />
         <ErrorBoundary key={location.pathname}>
           <Page route={route} />
         </ErrorBoundary>

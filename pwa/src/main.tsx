@@ -47,4 +47,19 @@ function start(): void {
   }
 }
 
+/** The service worker keeps the app shell for offline use (see sw/sw.js); nothing else. */
+function registerServiceWorker(): void {
+  try {
+    if (!("serviceWorker" in navigator)) return;
+    window.addEventListener("load", () => {
+      navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch((error: unknown) => {
+        console.warn("service worker not registered", error);
+      });
+    });
+  } catch {
+    // No service worker: the app still works online.
+  }
+}
+
 start();
+registerServiceWorker();

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from litestar import Litestar
-from playwright.async_api import Browser, BrowserContext, async_playwright
+from playwright.async_api import Browser, BrowserContext, async_playwright, expect
 from pwa_helpers import CLERK_DEPARTMENT, CLERK_PHONE, RESIDENT_PHONE, Accounts
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -21,6 +21,10 @@ from onething.core.settings import REPO_ROOT, Settings
 from onething.identity.clients import ensure_pwa_client
 from onething.identity.context import IdentityContext
 from onething.identity.services import new_user
+
+# The machine runs several test suites at once: a step that waits for the server gets more than
+# Playwright's default 5 s before it counts as failed.
+expect.set_options(timeout=15_000)
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 # Quiet, offline-safe Chromium: this machine has no internet and CI runs as root.

@@ -109,6 +109,8 @@ async def test_a_resident_submits_newborn_birth_and_sees_a_clerks_approval_on_th
     await clerk.locator(".account").get_by_role("link", name="待办任务").click()
     await clerk.wait_for_url("**/clerk")
     card = clerk.locator(".inbox .card", has_text="出生医学证明首次签发")
+    await expect(card).to_be_visible()
+    await clerk.screenshot(path=screenshot_path("pwa-clerk-inbox"))
     await card.get_by_role("link").click()
     await clerk.wait_for_url("**/clerk/tasks/*")
     main = clerk.locator("main")
@@ -129,5 +131,7 @@ async def test_a_resident_submits_newborn_birth_and_sees_a_clerks_approval_on_th
     await expect(certificate.locator(".task__dates")).not_to_contain_text("尚未办结")
     await expect(page.locator(".timeline")).to_contain_text("出生医学证明首次签发：部门已办结")
     await page.screenshot(path=screenshot_path("pwa-progress"), full_page=True)
+    await page.evaluate("window.scrollTo(0, 0)")
+    await page.screenshot(path=screenshot_path("pwa-progress-top"))
     assert watch.problems == []
     assert clerk_watch.problems == []

@@ -208,4 +208,8 @@ export const en: Messages = {
   pendingMaterial: "Material to follow",
   pendingDeadline: "Bring it by",
   keyValue: (key, value) => `${key}: ${value}`,
+  offlineTitle: "You are offline.",
+  offlineText: "What you have typed stays on this page and is saved to your draft when you are back online.",
+  chooseFile: "Take a photo or choose a file",
+  uploadAgain: "Upload again",
 };

@@ -174,4 +174,10 @@ export interface Messages {
   pendingMaterial: string;
   pendingDeadline: string;
   keyValue: (key: string, value: string) => string;
+
+  // Offline.
+  offlineTitle: string;
+  offlineText: string;
+  chooseFile: string;
+  uploadAgain: string;
 }

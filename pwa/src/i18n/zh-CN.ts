@@ -203,4 +203,8 @@ export const zhCN: Messages = {
   pendingMaterial: "待补交的材料",
   pendingDeadline: "补交期限",
   keyValue: (key, value) => `${key}：${value}`,
+  offlineTitle: "您已离线。",
+  offlineText: "已填写的内容保存在本页，联网后自动保存到草稿。",
+  chooseFile: "拍照或选择文件",
+  uploadAgain: "重新上传",
 };

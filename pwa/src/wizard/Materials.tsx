@@ -70,16 +70,18 @@ function MaterialItem({ bundleId, material }: { bundleId: string; material: Mate
   if (message === null && done) message = t.uploaded;
   return (
     <li class={problem ? "material field field--error" : "material field"}>
-      <label class="field__label" for={id}>
+      <p class="field__label" id={`${id}-name`}>
         {material.label[locale]}
         {material.required ? null : <span class="field__optional">{t.materialIfAny}</span>}
-      </label>
+      </p>
       {material.replacedBy.length > 0 ? (
         <p class="field__hint">{t.materialReplacedBy(material.replacedBy.map((r) => r[locale]).join(t.listSeparator))}</p>
       ) : null}
       <p class={problem ? "field__error" : "material__status"} id={`${id}-status`} role="status">
         {message ?? t.notUploaded}
       </p>
+      {/* The browser's own file button speaks the browser's language: ours is a label for a
+          visually hidden (still focusable) input, so the words come from the catalog. */}
       <input
         class="file-input"
         type="file"
@@ -90,6 +92,10 @@ function MaterialItem({ bundleId, material }: { bundleId: string; material: Mate
         disabled={progress.kind === "uploading"}
         onChange={(event) => void onFile(event)}
       />
+      <label class="button file-button" for={id}>
+        {done ? t.uploadAgain : t.chooseFile}
+        <span class="visually-hidden"> {material.label[locale]}</span>
+      </label>
     </li>
   );
 }
