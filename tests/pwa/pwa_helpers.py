@@ -245,3 +245,38 @@ def screenshot_path(name: str) -> str:
     folder = REPO_ROOT / "var" / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     return str(folder / f"{name}.png")
+
+
+AXE = REPO_ROOT / "pwa" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+async def axe_violations(page: Page) -> list[str]:
+    """axe-core (npm) run in the page: WCAG 2.2 A/AA and best practices, as `rule: targets`.
+    Evaluated through the DevTools protocol, so the page keeps its strict CSP."""
+    if not await page.evaluate("typeof window.axe !== 'undefined'"):
+        await page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
+    violations = await page.evaluate(
+        "tags => axe.run(document, { runOnly: { type: 'tag', values: tags } })"
+        ".then(r => r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', ')))",
+        AXE_TAGS,
+    )
+    return list(violations)
+
+
+async def assert_large_targets(page: Page) -> None:
+    """长辈版: body text ≥ 18 px and every visible control or link at least 60×60 px."""
+    body = await page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+    assert body >= 18
+    targets = page.locator("input:not(.file-input), select, textarea, button, a[href], .file-button")
+    checked = 0
+    for target in await targets.all():
+        if not await target.is_visible():
+            continue
+        box = await target.bounding_box()
+        assert box is not None
+        name = await target.evaluate("e => e.id || e.name || e.textContent")
+        assert box["height"] >= 60, (name, box)
+        assert box["width"] >= 60, (name, box)
+        checked += 1
+    assert checked > 0

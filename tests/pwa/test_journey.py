@@ -17,6 +17,7 @@ from pwa_helpers import (
     Accounts,
     Family,
     Watch,
+    axe_violations,
     continue_to,
     fill_page,
     screenshot_path,
@@ -124,12 +125,14 @@ async def test_a_resident_submits_newborn_birth_and_sees_a_clerks_approval_on_th
         await clerk.locator("form.decision").get_by_role("button", name=decision, exact=True).click()
         await expect(clerk.locator("form.decision")).to_have_count(0)
     await expect(clerk.locator(".panel .tag")).to_have_text("已办结")
+    assert await axe_violations(clerk) == []
     await clerk.screenshot(path=screenshot_path("pwa-clerk-task"))
 
     # The resident's page refreshes by itself: the department's decision shows with its date.
     await expect(certificate.locator(".tag")).to_have_text("已办结", timeout=20_000)
     await expect(certificate.locator(".task__dates")).not_to_contain_text("尚未办结")
     await expect(page.locator(".timeline")).to_contain_text("出生医学证明首次签发：部门已办结")
+    assert await axe_violations(page) == []
     await page.screenshot(path=screenshot_path("pwa-progress"), full_page=True)
     await page.evaluate("window.scrollTo(0, 0)")
     await page.screenshot(path=screenshot_path("pwa-progress-top"))

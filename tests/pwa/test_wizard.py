@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from playwright.async_api import BrowserContext, Page, expect
 from pwa_helpers import (
     NEWBORN,
+    assert_large_targets,
     Family,
     Watch,
     assert_headings_in_order,
@@ -141,23 +142,6 @@ async def test_a_reload_mid_wizard_keeps_the_answers_in_session_storage_only(
     assert await page.evaluate("indexedDB.databases().then(list => list.length)") == 0
     stored = await page.evaluate(f"sessionStorage.getItem('onething.draft.{NEWBORN}')")
     assert "王芳" in stored
-
-
-async def assert_large_targets(page: Page) -> None:
-    body = await page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
-    assert body >= 18
-    targets = page.locator("input, select, textarea, button, a[href]")
-    checked = 0
-    for target in await targets.all():
-        if not await target.is_visible():
-            continue
-        box = await target.bounding_box()
-        assert box is not None
-        name = await target.evaluate("e => e.id || e.name || e.textContent")
-        assert box["height"] >= 60, (name, box)
-        assert box["width"] >= 60, (name, box)
-        checked += 1
-    assert checked > 0
 
 
 async def test_elderly_mode_keeps_large_text_and_tap_targets_on_the_form_pages(
