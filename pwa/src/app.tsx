@@ -4,6 +4,7 @@ import { ErrorBoundary } from "./components/ErrorBoundary";
 import { otherLocale } from "./i18n";
 import { useI18n } from "./i18n/context";
 import { AccountMenu } from "./components/AccountMenu";
+import { ActingBanner } from "./components/ActingBanner";
 import { OfflineNotice } from "./components/OfflineNotice";
 import { Callback } from "./pages/Callback";
 import { Home } from "./pages/Home";
@@ -54,6 +55,7 @@ function chunkOf(route: Route): ChunkName | null {
       return "wizard";
     case "applications":
     case "application":
+    case "agent":
       return "progress";
     case "clerk":
     case "clerkTask":
@@ -125,6 +127,8 @@ function Page({ route }: { route: Route }) {
       return progress ? <progress.ApplicationsPage /> : null;
     case "application":
       return progress ? <progress.ApplicationPage key={route.applicationId} applicationId={route.applicationId} /> : null;
+    case "agent":
+      return progress ? <progress.AgentPage /> : null;
     case "clerk":
       return clerk ? <clerk.InboxPage /> : null;
     case "clerkTask":
@@ -151,6 +155,9 @@ export function App() {
         </ErrorBoundary>
         <ErrorBoundary>
           <AccountMenu />
+        </ErrorBoundary>
+        <ErrorBoundary>
+          <ActingBanner />
         </ErrorBoundary>
       </header>
       <main id="main" class="page" tabindex={-1}>

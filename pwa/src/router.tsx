@@ -15,6 +15,7 @@ export type Route =
   | { name: "callback" }
   | { name: "applications" }
   | { name: "application"; applicationId: string }
+  | { name: "agent" }
   | { name: "clerk" }
   | { name: "clerkTask"; taskId: string }
   | { name: "notFound" };
@@ -40,6 +41,7 @@ export function matchRoute(pathname: string): Route {
     const applicationId = segment(parts[1]);
     return parts.length === 2 && applicationId !== null ? { name: "application", applicationId } : { name: "notFound" };
   }
+  if (parts.length === 1 && parts[0] === "agent") return { name: "agent" };
   if (parts[0] === "clerk") {
     if (parts.length === 1) return { name: "clerk" };
     const taskId = segment(parts[2]);
@@ -69,6 +71,7 @@ export const paths = {
   materials: (bundleId: string): string => `/bundles/${encodeURIComponent(bundleId)}/materials`,
   applications: (): string => "/applications",
   application: (id: string): string => `/applications/${encodeURIComponent(id)}`,
+  agent: (): string => "/agent",
   clerk: (): string => "/clerk",
   clerkTask: (taskId: string): string => `/clerk/tasks/${encodeURIComponent(taskId)}`,
 };

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from litestar import Litestar
 from playwright.async_api import Browser, BrowserContext, async_playwright, expect
-from pwa_helpers import CLERK_DEPARTMENT, CLERK_PHONE, RESIDENT_PHONE, Accounts
+from pwa_helpers import AGENT_PHONE, CLERK_DEPARTMENT, CLERK_PHONE, RESIDENT_PHONE, Accounts
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onething.core.processes import free_port
@@ -112,14 +112,19 @@ async def accounts(
     clean_db: None,
 ) -> Accounts:
     """The PWA registered as the OIDC client of the app under test (as `onething seed` does),
-    and a clerk of the health commission who signs in with a phone number."""
+    a resident, a clerk of the health commission and a service-hall agent, each signing in
+    with a phone number."""
     del clean_db
     ctx: IdentityContext = app.state.identity
-    clerk = new_user(ctx, role="clerk", department_code=CLERK_DEPARTMENT, phone=CLERK_PHONE)
+    people = [
+        new_user(ctx, role="resident", phone=RESIDENT_PHONE),
+        new_user(ctx, role="clerk", department_code=CLERK_DEPARTMENT, phone=CLERK_PHONE),
+        new_user(ctx, role="agent", phone=AGENT_PHONE),
+    ]
     async with sessionmaker() as session, session.begin():
         await ensure_pwa_client(session, live_server)
-        session.add(clerk)
-    return Accounts(resident_phone=RESIDENT_PHONE, clerk_phone=CLERK_PHONE)
+        session.add_all(people)
+    return Accounts(resident_phone=RESIDENT_PHONE, clerk_phone=CLERK_PHONE, agent_phone=AGENT_PHONE)
 
 
 @pytest.fixture(scope="session")

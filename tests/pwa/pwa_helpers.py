@@ -18,6 +18,7 @@ NEWBORN = "newborn-birth"
 RESIDENT_PHONE = "13800138000"
 CLERK_PHONE = "13600136000"
 CLERK_DEPARTMENT = "health-commission"
+AGENT_PHONE = "13100131001"
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class Accounts:
 
     resident_phone: str
     clerk_phone: str
+    agent_phone: str
 
 
 def luhn_complete(prefix: str) -> str:
@@ -221,6 +223,15 @@ class Watch:
             self.problems.append(f"{response.status} {response.url}")
 
 
+async def latest_code(page: Page, base: str, phone: str) -> str:
+    """The code in the newest SMS to `phone` (the dev outbox lists the newest first)."""
+    outbox = await (await page.request.get(f"{base}/oauth2/dev/sms-outbox")).json()
+    text = next(m["text"] for m in outbox if m["phone"] == phone)
+    match = re.search(r"\b(\d{6})\b", text)
+    assert match, text
+    return match.group(1)
+
+
 async def sign_in(page: Page, base: str, phone: str) -> None:
     """From any page of the app: the masthead's 登录, the provider's own phone and code pages
     (the code read from the dev SMS outbox), and back to the page the resident left."""
@@ -230,11 +241,7 @@ async def sign_in(page: Page, base: str, phone: str) -> None:
     await page.locator("#phone").fill(phone)
     await page.get_by_role("button", name="获取验证码").click()
     await page.locator("#code").wait_for()
-    outbox = await (await page.request.get(f"{base}/oauth2/dev/sms-outbox")).json()
-    text = next(m["text"] for m in outbox if m["phone"] == phone)
-    match = re.search(r"\b(\d{6})\b", text)
-    assert match, text
-    await page.locator("#code").fill(match.group(1))
+    await page.locator("#code").fill(await latest_code(page, base, phone))
     await page.get_by_role("button", name="登录").click()
     await page.wait_for_url(before)
     await expect(page.locator(".account").get_by_role("button", name="退出登录")).to_be_visible()

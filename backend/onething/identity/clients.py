@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Final
 from sqlalchemy.dialects.postgresql import insert
 
 from onething.identity.models import OAuthClient
+from onething.identity.token_exchange import TOKEN_EXCHANGE
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +15,9 @@ if TYPE_CHECKING:
 PWA_CLIENT_ID: Final = "onething-pwa"
 PWA_CALLBACK_PATH: Final = "/auth/callback"
 PWA_SCOPE: Final = "openid profile phone applications licenses offline_access"
+# Token exchange (RFC 8693): an agent signed in to the PWA acts for a resident under an
+# active delegation; the provider checks the delegation on every exchange.
+PWA_GRANTS: Final = ["authorization_code", "refresh_token", TOKEN_EXCHANGE]
 
 
 async def ensure_pwa_client(session: AsyncSession, public_url: str) -> None:
@@ -27,7 +31,7 @@ async def ensure_pwa_client(session: AsyncSession, public_url: str) -> None:
         token_endpoint_auth_method="none",  # noqa: S106 — PKCE, no client secret
         redirect_uris=redirect_uris,
         post_logout_redirect_uris=post_logout_redirect_uris,
-        grant_types=["authorization_code", "refresh_token"],
+        grant_types=PWA_GRANTS,
         scope=PWA_SCOPE,
         jwks=None,
         first_party=True,

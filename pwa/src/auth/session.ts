@@ -80,7 +80,33 @@ function isPending(value: unknown): value is Pending {
   return typeof v["state"] === "string" && typeof v["verifier"] === "string" && typeof v["returnTo"] === "string";
 }
 
+/** An agent acting for a resident: a delegated token (sub = resident, act = agent). */
+export interface Acting {
+  access: string;
+  expiresAt: number;
+  residentId: string;
+  bundles: string[];
+  /** How the agent knows the resident (the phone number they typed, masked). */
+  label: string;
+}
+
+const ACTING_KEY = "onething.acting";
+const EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
+
+function isActing(value: unknown): value is Acting {
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    typeof v["access"] === "string" &&
+    typeof v["expiresAt"] === "number" &&
+    typeof v["residentId"] === "string" &&
+    Array.isArray(v["bundles"]) &&
+    typeof v["label"] === "string"
+  );
+}
+
 let tokens: Tokens | null = read(TOKENS_KEY, isTokens);
+let acting: Acting | null = read(ACTING_KEY, isActing);
 let me: Me | null = null;
 const listeners = new Set<() => void>();
 
@@ -88,9 +114,19 @@ function notify(): void {
   for (const listener of listeners) listener();
 }
 
+function setActing(next: Acting | null): void {
+  acting = next;
+  write(ACTING_KEY, next);
+  notify();
+}
+
 function setTokens(next: Tokens | null): void {
   tokens = next;
-  if (next === null) me = null;
+  if (next === null) {
+    me = null;
+    acting = null;
+    write(ACTING_KEY, null);
+  }
   write(TOKENS_KEY, next);
   notify();
 }
@@ -227,14 +263,58 @@ export function isSignedIn(): boolean {
  */
 export async function authFetch(url: string, init: RequestInit = {}): Promise<Response> {
   if (tokens && tokens.expiresAt - EARLY_MS < Date.now()) await refresh();
+  // Acting for a resident: their objects with the delegated token; the agent's own account
+  // (delegations, who am I) with the agent's token.
+  const delegated = acting !== null && !url.startsWith("/api/v1/delegations") && !url.startsWith("/api/v1/me");
+  if (delegated && acting && acting.expiresAt - EARLY_MS < Date.now()) await renewActing();
   const send = (): Promise<Response> => {
     const headers = new Headers(init.headers);
-    if (tokens) headers.set("Authorization", `Bearer ${tokens.access}`);
+    const bearer = delegated && acting ? acting.access : tokens?.access;
+    if (bearer) headers.set("Authorization", `Bearer ${bearer}`);
     return fetch(url, { ...init, headers, cache: "no-store", credentials: "same-origin" });
   };
   const response = await send();
-  if (response.status === 401 && tokens && (await refresh())) return send();
+  if (response.status === 401 && tokens && (delegated ? await renewActing() : await refresh())) return send();
   return response;
+}
+
+async function exchange(residentId: string, bundles: string[]): Promise<Tokens | "refused" | "unreachable"> {
+  if (tokens && tokens.expiresAt - EARLY_MS < Date.now()) await refresh();
+  if (!tokens) return "refused";
+  return tokenRequest({
+    grant_type: EXCHANGE,
+    actor_token: tokens.access,
+    actor_token_type: "urn:ietf:params:oauth:token-type:access_token",
+    subject_token: residentId,
+    subject_token_type: "urn:onething:params:oauth:token-type:resident",
+    scope: ["applications", ...bundles.map((b) => `bundle:${b}`)].join(" "),
+  });
+}
+
+/** Start acting for a resident under an active delegation (checked by the provider). */
+export async function actFor(residentId: string, bundles: string[], label: string): Promise<boolean> {
+  const result = await exchange(residentId, bundles);
+  if (typeof result === "string") return false;
+  setActing({ access: result.access, expiresAt: result.expiresAt, residentId, bundles, label });
+  return true;
+}
+
+/** A fresh delegated token (they carry no refresh token); false ends acting. */
+async function renewActing(): Promise<boolean> {
+  const current = acting;
+  if (!current) return false;
+  const result = await exchange(current.residentId, current.bundles);
+  if (result === "unreachable") return false;
+  if (result === "refused") {
+    setActing(null); // the delegation ended (revoked or expired)
+    return false;
+  }
+  setActing({ ...current, access: result.access, expiresAt: result.expiresAt });
+  return true;
+}
+
+export function stopActing(): void {
+  setActing(null);
 }
 
 let asking: Promise<Me | null> | null = null;
@@ -301,13 +381,14 @@ export async function signOut(): Promise<void> {
 export interface AuthState {
   signedIn: boolean;
   me: Me | null;
+  acting: Acting | null;
 }
 
 export function useAuth(): AuthState {
-  const [state, setState] = useState<AuthState>(() => ({ signedIn: tokens !== null, me }));
+  const [state, setState] = useState<AuthState>(() => ({ signedIn: tokens !== null, me, acting }));
   useEffect(() => {
     const listener = (): void => {
-      setState({ signedIn: tokens !== null, me });
+      setState({ signedIn: tokens !== null, me, acting });
       if (tokens && !me) void whoAmI();
     };
     listeners.add(listener);

@@ -16,12 +16,24 @@ export function AccountMenu() {
       </nav>
     );
   }
-  const clerk = auth.me?.role === "clerk";
+  const role = auth.me?.role;
   return (
     <nav class="account" aria-label={t.accountNav}>
-      <Link href={clerk ? paths.clerk() : paths.applications()} class="account__link">
-        {clerk ? t.inboxTitle : t.myApplications}
-      </Link>
+      {role === "clerk" ? (
+        <Link href={paths.clerk()} class="account__link">
+          {t.inboxTitle}
+        </Link>
+      ) : null}
+      {role === "agent" ? (
+        <Link href={paths.agent()} class="account__link">
+          {t.agentTitle}
+        </Link>
+      ) : null}
+      {role !== "clerk" ? (
+        <Link href={paths.applications()} class="account__link">
+          {t.myApplications}
+        </Link>
+      ) : null}
       <button type="button" class="account__button" onClick={() => void signOut()}>
         {t.signOut}
       </button>

@@ -180,4 +180,23 @@ export interface Messages {
   offlineText: string;
   chooseFile: string;
   uploadAgain: string;
+
+  // Agent mode and delegations.
+  agentTitle: string;
+  agentIntro: string;
+  residentPhone: string;
+  delegationBundle: string;
+  sendConsentCode: string;
+  consentCode: string;
+  consentCodeHint: string;
+  confirmConsent: string;
+  activeDelegations: string;
+  actForButton: string;
+  actForFailed: string;
+  theResident: string;
+  validUntil: (date: string) => string;
+  actingFor: (who: string) => string;
+  stopActing: string;
+  myDelegations: string;
+  revokeDelegation: string;
 }

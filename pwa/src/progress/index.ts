@@ -1,3 +1,4 @@
 /** The resident's applications and their progress, loaded on demand (a chunk of its own). */
 export { ApplicationPage } from "./ApplicationPage";
 export { ApplicationsPage } from "./ApplicationsPage";
+export { AgentPage } from "./AgentPage";
