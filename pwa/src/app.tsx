@@ -56,6 +56,8 @@ function chunkOf(route: Route): ChunkName | null {
     case "applications":
     case "application":
     case "agent":
+    case "wallet":
+    case "license":
       return "progress";
     case "clerk":
     case "clerkTask":
@@ -129,6 +131,10 @@ function Page({ route }: { route: Route }) {
       return progress ? <progress.ApplicationPage key={route.applicationId} applicationId={route.applicationId} /> : null;
     case "agent":
       return progress ? <progress.AgentPage /> : null;
+    case "wallet":
+      return progress ? <progress.WalletPage /> : null;
+    case "license":
+      return progress ? <progress.LicensePage key={route.licenseId} licenseId={route.licenseId} /> : null;
     case "clerk":
       return clerk ? <clerk.InboxPage /> : null;
     case "clerkTask":

@@ -16,6 +16,8 @@ export type Route =
   | { name: "applications" }
   | { name: "application"; applicationId: string }
   | { name: "agent" }
+  | { name: "wallet" }
+  | { name: "license"; licenseId: string }
   | { name: "clerk" }
   | { name: "clerkTask"; taskId: string }
   | { name: "notFound" };
@@ -42,6 +44,11 @@ export function matchRoute(pathname: string): Route {
     return parts.length === 2 && applicationId !== null ? { name: "application", applicationId } : { name: "notFound" };
   }
   if (parts.length === 1 && parts[0] === "agent") return { name: "agent" };
+  if (parts[0] === "wallet") {
+    if (parts.length === 1) return { name: "wallet" };
+    const licenseId = segment(parts[1]);
+    return parts.length === 2 && licenseId !== null ? { name: "license", licenseId } : { name: "notFound" };
+  }
   if (parts[0] === "clerk") {
     if (parts.length === 1) return { name: "clerk" };
     const taskId = segment(parts[2]);
@@ -72,6 +79,8 @@ export const paths = {
   applications: (): string => "/applications",
   application: (id: string): string => `/applications/${encodeURIComponent(id)}`,
   agent: (): string => "/agent",
+  wallet: (): string => "/wallet",
+  license: (id: string): string => `/wallet/${encodeURIComponent(id)}`,
   clerk: (): string => "/clerk",
   clerkTask: (taskId: string): string => `/clerk/tasks/${encodeURIComponent(taskId)}`,
 };

@@ -124,17 +124,34 @@ async def test_a_resident_submits_newborn_birth_and_sees_a_clerks_approval_on_th
         await clerk.locator(".decisions").get_by_role("button", name=decision, exact=True).click()
         await clerk.locator("form.decision").get_by_role("button", name=decision, exact=True).click()
         await expect(clerk.locator("form.decision")).to_have_count(0)
-    await expect(clerk.locator(".panel .tag")).to_have_text("已办结")
+    # Approved; the worker may already have issued the e-license it produces.
+    await expect(clerk.locator(".panel .tag")).to_have_text(re.compile("^(已办结|已出证)$"))
     assert await axe_violations(clerk) == []
     await clerk.screenshot(path=screenshot_path("pwa-clerk-task"))
 
     # The resident's page refreshes by itself: the department's decision shows with its date.
-    await expect(certificate.locator(".tag")).to_have_text("已办结", timeout=20_000)
+    await expect(certificate.locator(".tag")).to_have_text("已出证", timeout=20_000)
     await expect(certificate.locator(".task__dates")).not_to_contain_text("尚未办结")
     await expect(page.locator(".timeline")).to_contain_text("出生医学证明首次签发：部门已办结")
+    await expect(page.locator(".timeline")).to_contain_text("出生医学证明首次签发：电子证照已签发")
     assert await axe_violations(page) == []
     await page.screenshot(path=screenshot_path("pwa-progress"), full_page=True)
     await page.evaluate("window.scrollTo(0, 0)")
     await page.screenshot(path=screenshot_path("pwa-progress-top"))
+
+    # The license is in the wallet (the resident holds it for the child); its QR verify page.
+    await page.locator(".account").get_by_role("link", name="卡包").click()
+    await page.locator(".wallet .card__link", has_text="出生医学证明").click()
+    await expect(page.locator("main h1")).to_have_text("出生医学证明")
+    await expect(page.locator("main")).to_contain_text("李小明")
+    assert await axe_violations(page) == []
+    await page.screenshot(path=screenshot_path("pwa-license"))
+    await page.locator("#copy-reason").fill("办理入学")
+    await page.get_by_role("button", name="生成加注件").click()
+    await expect(page.get_by_role("link", name=re.compile("^下载加注件"))).to_be_visible()
+    # The verify page is the licenses domain's own server page, outside the app.
     assert watch.problems == []
+    await page.get_by_role("link", name="打开核验页面（二维码）").click()
+    await page.wait_for_url("**/verify/**")
+    await expect(page.locator("h1")).to_contain_text("证照有效")
     assert clerk_watch.problems == []

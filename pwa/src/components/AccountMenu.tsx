@@ -34,6 +34,11 @@ export function AccountMenu() {
           {t.myApplications}
         </Link>
       ) : null}
+      {role === "resident" ? (
+        <Link href={paths.wallet()} class="account__link">
+          {t.walletTitle}
+        </Link>
+      ) : null}
       <button type="button" class="account__button" onClick={() => void signOut()}>
         {t.signOut}
       </button>

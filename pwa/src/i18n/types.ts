@@ -199,4 +199,16 @@ export interface Messages {
   stopActing: string;
   myDelegations: string;
   revokeDelegation: string;
+
+  // Wallet.
+  walletTitle: string;
+  walletEmpty: string;
+  licenseNumber: string;
+  licenseIssuer: string;
+  licenseIssuedOn: string;
+  licenseVerify: string;
+  copyReason: string;
+  copyReasonHint: string;
+  copyRequest: string;
+  copyDownload: (date: string) => string;
 }

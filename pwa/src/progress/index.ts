@@ -2,3 +2,4 @@
 export { ApplicationPage } from "./ApplicationPage";
 export { ApplicationsPage } from "./ApplicationsPage";
 export { AgentPage } from "./AgentPage";
+export { LicensePage, WalletPage } from "./WalletPage";
