@@ -84,24 +84,38 @@ async def test_newborn_birth_end_to_end(
     await _approve(api, clerk["public-security"], hukou_id, {"child.id_number": child_id})
     await drain()
 
-    # Medical insurance and the social security card proceed with that number.
+    # The social security card proceeds with that number in its department's inbox.
+    hrss = await _inbox(api, clerk["hrss"])
+    assert "social-security-card" in hrss, hrss
+    card = (
+        await api.get(
+            f"/api/v1/department/tasks/{hrss['social-security-card']['task_id']}",
+            headers=clerk["hrss"],
+        )
+    ).json()
+    assert card["upstream"][0]["service"] == "hukou-birth-registration"
+    assert card["upstream"][0]["elements"] == {"child.id_number": child_id}
+    assert "id_number" not in card["answers"]["child"]  # typed by nobody but the police
+
+    # Medical insurance (mode auto) is decided by the platform with that number, and so is the
+    # premium after it: neither waits in an inbox.
+    assert "medical-insurance-enrolment" not in await _inbox(api, clerk["healthcare-security"])
+    assert "medical-insurance-premium" not in await _inbox(api, clerk["tax"])
+    mine = (await api.get(f"/api/v1/applications/{application_id}", headers=resident)).json()
+    task_ids = {t["service"]: t["id"] for t in mine["tasks"]}
     for department, service in (
         ("healthcare-security", "medical-insurance-enrolment"),
-        ("hrss", "social-security-card"),
+        ("tax", "medical-insurance-premium"),
     ):
-        inbox = await _inbox(api, clerk[department])
-        assert service in inbox, (department, inbox)
         view = (
             await api.get(
-                f"/api/v1/department/tasks/{inbox[service]['task_id']}", headers=clerk[department]
+                f"/api/v1/department/tasks/{task_ids[service]}", headers=clerk[department]
             )
         ).json()
-        assert view["upstream"][0]["service"] == "hukou-birth-registration"
-        assert view["upstream"][0]["elements"] == {"child.id_number": child_id}
-        assert "id_number" not in view["answers"]["child"]  # typed by nobody but the police
-    # The premium waits for the enrolment, which has not been decided.
-    healthcare = await _inbox(api, clerk["healthcare-security"])
-    assert "medical-insurance-premium" not in healthcare
+        assert view["state"] == "approved", (service, view["state"])
+        hukou_output = next(u for u in view["upstream"] if u["elements"])
+        assert hukou_output["service"] == "hukou-birth-registration"
+        assert hukou_output["elements"] == {"child.id_number": child_id}
 
     # The resident sees one application with per-department progress and one timeline.
     mine = (await api.get(f"/api/v1/applications/{application_id}", headers=resident)).json()
@@ -110,7 +124,8 @@ async def test_newborn_birth_end_to_end(
     assert states["birth-medical-certificate"] == "issued"
     assert states["hukou-birth-registration"] == "issued"
     assert states["social-security-card"] == "submitted"
-    assert states["medical-insurance-premium"] == "waiting_upstream"
+    assert states["medical-insurance-enrolment"] == "approved"
+    assert states["medical-insurance-premium"] == "approved"
     assert mine["status"] == "in_progress"
     events = (
         await api.get(f"/api/v1/applications/{application_id}/timeline?limit=100", headers=resident)
@@ -118,7 +133,31 @@ async def test_newborn_birth_end_to_end(
     kinds = [(e["service"], e["kind"]) for e in events]
     assert ("hukou-birth-registration", "task.upstream_ready") in kinds
     approvals = [e for e in events if e["kind"] == "task.approve"]
-    assert {e["actor_kind"] for e in approvals} == {"department"}
+    by_platform = {e["service"]: e for e in approvals if e["actor_kind"] == "system"}
+    assert set(by_platform) == {"medical-insurance-enrolment", "medical-insurance-premium"}
+    reasoning = by_platform["medical-insurance-enrolment"]["detail"]
+    assert reasoning["auto"] is True
+    assert {c["rule"]: c["passed"] for c in reasoning["checks"]} == {
+        "upstream_outputs_attached": True,
+        "produced_facts_present": True,
+        "required_materials_present": True,
+        "produces_no_data": True,
+    }
+    produced = next(c for c in reasoning["checks"] if c["rule"] == "produced_facts_present")
+    assert produced["detail"]["needed"] == ["child.id_number"]
+    # Family birth registration is `auto` too, but no marriage certificate was handed in: the
+    # platform declines with its reason and a clerk decides.
+    declined = [e for e in events if e["kind"] == "task.auto_declined"]
+    assert [e["service"] for e in declined] == ["birth-registration"]
+    materials = next(
+        c for c in declined[0]["detail"]["checks"] if c["rule"].endswith("materials_present")
+    )
+    assert materials == {
+        "rule": "required_materials_present",
+        "passed": False,
+        "detail": {"missing": ["marriage-certificate"]},
+    }
+    assert {e["actor_kind"] for e in approvals if e["service"] not in by_platform} == {"department"}
     police_approval = next(e for e in approvals if e["service"] == "hukou-birth-registration")
     assert police_approval["actor"] == str(people.clerks["public-security"].id)
     assert police_approval["detail"] == {"produced": ["child.id_number"]}  # never the value

@@ -43,8 +43,9 @@ async def test_dispatching_twice_dispatches_once(
     outcomes = []
     for _ in range(2):
         async with sessionmaker() as session, session.begin():
-            outcomes.append(await dispatch(session, ctx, task_id, now=datetime.now(UTC)))
-    assert outcomes == [True, False]
+            dispatched = await dispatch(session, ctx, task_id, now=datetime.now(UTC))
+            outcomes.append(dispatched.id if dispatched else None)
+    assert outcomes == [task_id, None]
     assert await _events(sessionmaker, "task.dispatched") == 1
 
 

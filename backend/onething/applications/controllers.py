@@ -25,6 +25,7 @@ from onething.applications.schemas import (
     DraftView,
     MaterialSupply,
     TimelinePage,
+    Withdrawal,
 )
 from onething.applications.services import (
     get_application,
@@ -32,6 +33,7 @@ from onething.applications.services import (
     submit_application,
     timeline,
 )
+from onething.applications.withdrawals import cancel_application, withdraw_application
 from onething.core.errors import ProblemDetails
 from onething.identity.access import Caller, current_caller
 from onething.identity.deps import DbSession
@@ -274,4 +276,53 @@ class ApplicationController(Controller):
         """A verified upload of the material the department accepted the task without."""
         return await supply_material(
             db_session, apps, caller, application_id, task_id, data=data, now=datetime.now(UTC)
+        )
+
+    @post(
+        "/{application_id:uuid}/withdraw",
+        operation_id="withdrawApplication",
+        summary="Withdraw the whole application (撤回) before any part is taken on",
+        status_code=200,
+        responses={
+            404: problem_spec("No such application of yours"),
+            409: problem_spec("A department has already taken on part of it: cancel instead"),
+        },
+    )
+    async def withdraw(
+        self,
+        *,
+        application_id: FromPath[uuid.UUID],
+        data: JSONBody[Withdrawal],
+        caller: CallerDep,
+        apps: Apps,
+        db_session: DbSession,
+    ) -> ApplicationView:
+        """Every task is withdrawn, as long as no department has accepted its part."""
+        return await withdraw_application(
+            db_session, apps, caller, application_id, data, now=datetime.now(UTC)
+        )
+
+    @post(
+        "/{application_id:uuid}/cancel",
+        operation_id="cancelApplication",
+        summary="Cancel the parts not yet decided (撤销)",
+        status_code=200,
+        responses={
+            404: problem_spec("No such application of yours"),
+            409: problem_spec("Every part is decided already"),
+        },
+    )
+    async def cancel(
+        self,
+        *,
+        application_id: FromPath[uuid.UUID],
+        data: JSONBody[Withdrawal],
+        caller: CallerDep,
+        apps: Apps,
+        db_session: DbSession,
+    ) -> ApplicationView:
+        """Tasks not yet taken on are withdrawn, those in progress cancelled; decided ones
+        (approved, issued, done, refused) stand. Their departments are told by webhook."""
+        return await cancel_application(
+            db_session, apps, caller, application_id, data, now=datetime.now(UTC)
         )

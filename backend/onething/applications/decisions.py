@@ -139,14 +139,14 @@ async def task_for_department(
         dispatched_at=task.dispatched_at,
         due_on=task.due_on,
         answers=project(form, answers, task.service),
-        upstream=await _upstream_outputs(session, ctx, task),
-        materials=await _materials_for(session, catalog, application, task.service),
+        upstream=await upstream_outputs(session, ctx, task),
+        materials=await materials_for(session, catalog, application, task.service),
         pending=task.pending,
         allowed_events=[e.value for e in events_from(TaskState(task.state), Actor.DEPARTMENT)],
     )
 
 
-async def _upstream_outputs(
+async def upstream_outputs(
     session: AsyncSession, ctx: ApplicationsContext, task: Task
 ) -> list[UpstreamOutput]:
     outputs = []
@@ -169,7 +169,7 @@ async def _upstream_outputs(
     return outputs
 
 
-async def _materials_for(
+async def materials_for(
     session: AsyncSession, catalog: Catalog, application: Application, service_id: str
 ) -> list[MaterialRef]:
     needed = {m.material for m in catalog.services[service_id].materials}

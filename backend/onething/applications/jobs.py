@@ -36,14 +36,17 @@ class MaterialRef(msgspec.Struct, frozen=True):
 
 @job(DISPATCH)
 async def dispatch_task(ctx: JobContext, payload: bytes) -> None:
+    from onething.applications.auto_decisions import auto_decide
     from onething.applications.context import context_from_settings
     from onething.applications.progress import dispatch
 
     ref = msgspec.json.decode(payload, type=TaskRef)
+    apps = context_from_settings(ctx.settings)
+    now = datetime.now(UTC)
     async with ctx.sessionmaker() as session, session.begin():
-        await dispatch(
-            session, context_from_settings(ctx.settings), ref.task_id, now=datetime.now(UTC)
-        )
+        task = await dispatch(session, apps, ref.task_id, now=now)
+        if task is not None:
+            await auto_decide(session, apps, task, now=now)
 
 
 @job(RELEASE)

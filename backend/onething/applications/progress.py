@@ -34,14 +34,14 @@ if TYPE_CHECKING:
 
 async def dispatch(
     session: AsyncSession, ctx: ApplicationsContext, task_id: uuid.UUID, *, now: datetime
-) -> bool:
-    """Put a submitted task in its department's inbox and start its clock; False when there
+) -> Task | None:
+    """Put a submitted task in its department's inbox and start its clock; None when there
     is nothing to do (already dispatched, withdrawn meanwhile, or unknown)."""
     task = (
         await session.execute(select(Task).where(Task.id == task_id).with_for_update())
     ).scalar_one_or_none()
     if task is None or task.dispatched_at is not None or task.state != TaskState.SUBMITTED:
-        return False
+        return None
     deadline = ctx.calendar.add_working_days(china_date(now), task.time_limit_days)
     task.dispatched_at = now
     task.due_on = deadline.date
@@ -56,7 +56,7 @@ async def dispatch(
         detail={"department": task.department, "due_on": str(deadline.date)},
     )
     await announce_task(session, task, "task.dispatched", now=now)
-    return True
+    return task
 
 
 async def release_waiting(
@@ -95,7 +95,7 @@ async def release_waiting(
                 _move(session, task, TaskEvent.UPSTREAM_FAILED, now, {"upstream": failed})
                 changed = True
             elif all(TaskState(u.state) in OUTPUT_EXISTS for u in upstream):
-                task.attachments = [_attachment(catalog, u, task.service) for u in upstream]
+                task.attachments = _attachments(catalog, by_service, upstream, task.service)
                 _move(session, task, TaskEvent.UPSTREAM_READY, now, {"attached": task.waits_for})
                 released.append(task.id)
                 changed = True
@@ -119,6 +119,27 @@ def _move(
         now=now,
         detail=detail,
     )
+
+
+def _attachments(
+    catalog: Catalog, by_service: dict[str, Task], upstream: list[Task], service_id: str
+) -> list[dict[str, Any]]:
+    """The direct upstreams' outputs, then those of services further up the chain that this
+    service uses (the premium needs the ID number hukou registration gave the enrolment)."""
+    attached = [_attachment(catalog, u, service_id) for u in upstream]
+    seen = {u.service for u in upstream}
+    frontier = [s for u in upstream for s in u.waits_for]
+    while frontier:
+        name = frontier.pop(0)
+        ancestor = by_service.get(name)
+        if ancestor is None or name in seen:
+            continue
+        seen.add(name)
+        frontier.extend(ancestor.waits_for)
+        inherited = _attachment(catalog, ancestor, service_id)
+        if inherited["elements"] or inherited["license_type"]:
+            attached.append(inherited)
+    return attached
 
 
 def _attachment(catalog: Catalog, upstream: Task, service_id: str) -> dict[str, Any]:

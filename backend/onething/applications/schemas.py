@@ -242,3 +242,9 @@ class MaterialSupply(_In):
     """容缺: the verified upload of the material promised at intake."""
 
     material: uuid.UUID
+
+
+class Withdrawal(_In):
+    """Why the resident withdraws or cancels (optional; goes on the timeline)."""
+
+    reason: Annotated[str, msgspec.Meta(max_length=500)] | None = None

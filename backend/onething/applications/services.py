@@ -215,7 +215,7 @@ async def _hand_in_materials(
     )
 
 
-async def _owned_application(
+async def owned_application(
     session: AsyncSession, caller: Caller, application_id: uuid.UUID
 ) -> Application:
     application = await session.get(Application, application_id)
@@ -233,7 +233,7 @@ async def tasks_of(session: AsyncSession, application_id: uuid.UUID) -> list[Tas
 async def get_application(
     session: AsyncSession, ctx: ApplicationsContext, caller: Caller, application_id: uuid.UUID
 ) -> ApplicationView:
-    application = await _owned_application(session, caller, application_id)
+    application = await owned_application(session, caller, application_id)
     return application_view(application, await tasks_of(session, application.id), ctx.calendar)
 
 
@@ -289,7 +289,7 @@ async def timeline(
     limit: int,
 ) -> TimelinePage:
     """Events oldest first, `limit` at a time; `after` is the last event id already seen."""
-    application = await _owned_application(session, caller, application_id)
+    application = await owned_application(session, caller, application_id)
     query = (
         select(TimelineEvent)
         .where(TimelineEvent.application_id == application.id)
