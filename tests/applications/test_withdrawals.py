@@ -112,11 +112,11 @@ async def test_once_a_part_is_taken_on_withdrawal_is_refused_and_cancel_closes_t
     )
     assert cancelled.status_code == 200, cancelled.text
     states = {t["service"]: t["state"] for t in cancelled.json()["tasks"]}
-    assert states["birth-medical-certificate"] == "approved"  # decided: it stands
+    assert states["birth-medical-certificate"] == "issued"  # decided (and issued): it stands
     assert states["vaccination-record"] == "cancelled"  # in review: cancelled
     assert states["hukou-birth-registration"] == "withdrawn"  # dispatched, not taken on
     assert states["social-security-card"] == "withdrawn"  # still waiting upstream
-    # The approved certificate is still to be issued: the application is not closed yet.
+    # The issued certificate is not yet delivered: the application is not closed yet.
     assert cancelled.json()["status"] == "in_progress"
     view = (await api.get(vaccination, headers=vaccination_clerk)).json()
     assert view["state"] == "cancelled"
