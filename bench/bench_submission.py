@@ -1,0 +1,350 @@
+"""Newborn-birth submission (`POST /api/v1/applications`) under concurrent clients, side by side
+in the same run with pgbench executing the same transaction's SQL against the same PostgreSQL:
+pgbench's rate is the ceiling the database allows for that write; the API's share of it is what
+the Python layers cost.
+
+The stack is the real one (embedded PostgreSQL and SeaweedFS, granian, migrations, seed); the
+worker is not started, so dispatch jobs queue up and do not compete for the cores. Each request
+carries a fresh `Idempotency-Key` and one of a set of residents' access tokens. Load comes from
+`wrk` (Debian's package, installed by `make bench`); figures are written to bench/results/.
+Targets on 2 cores (issue 5): >= 300 submissions/s, p99 <= 150 ms, >= 40 % of the ceiling."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from onething.core.devstack import Devstack
+from onething.core.processes import ChildProcess, free_port, spawn, wait_until
+from onething.core.settings import REPO_ROOT, DatabaseSettings, Settings
+
+sys.path.insert(0, str(REPO_ROOT / "tests"))
+from newborn_samples import newborn_answers
+
+CONNECTIONS = int(os.environ.get("BENCH_CONCURRENCY", "16"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+API_WORKERS = int(os.environ.get("BENCH_API_WORKERS", "1"))
+RESIDENTS = 64
+RESULTS = REPO_ROOT / "bench" / "results"
+
+
+def _body() -> dict[str, object]:
+    answers = newborn_answers()
+    born = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=5)
+    answers["child"]["birth_time"] = f"{born.isoformat()}T08:30:00+08:00"
+    answers["insurance"]["premium_year"] = born.year
+    return {
+        "bundle": "newborn-birth",
+        "optional_services": ["childcare-subsidy"],
+        "answers": answers,
+    }
+
+
+async def _residents_and_tokens(settings: Settings) -> tuple[list[str], list[str]]:
+    """Residents with signed, recorded access tokens (as the provider issues them)."""
+    from onething.core.db import create_engine, create_sessionmaker
+    from onething.identity.context import IdentityContext
+    from onething.identity.keys import load_keyring
+    from onething.identity.models import AccessToken
+    from onething.identity.services import new_user
+    from onething.identity.tokens import sign_access_token
+
+    ctx = IdentityContext.from_settings(settings)
+    engine = create_engine(settings.database)
+    sessionmaker = create_sessionmaker(engine)
+    users = [new_user(ctx, role="resident", phone=f"137{i:08d}") for i in range(RESIDENTS)]
+    now = dt.datetime.now(dt.UTC)
+    tokens = []
+    async with sessionmaker() as session:
+        ring = await load_keyring(session, ctx, now=now)
+        session.add_all(users)
+        for user in users:
+            jti = secrets.token_urlsafe(12)
+            claims = {
+                "iss": ctx.issuer,
+                "sub": str(user.id),
+                "aud": ctx.api_audience,
+                "client_id": "onething-pwa",
+                "scope": "openid applications",
+                "iat": int(time.time()),
+                "exp": int(time.time()) + 600,
+                "jti": jti,
+            }
+            session.add(
+                AccessToken(
+                    jti=jti,
+                    client_id="onething-pwa",
+                    subject=str(user.id),
+                    act_sub=None,
+                    scope="openid applications",
+                    created_at=now,
+                    expires_at=now + dt.timedelta(minutes=10),
+                )
+            )
+            tokens.append(sign_access_token(ring, claims))
+        await session.commit()
+    await engine.dispose()
+    return [str(u.id) for u in users], tokens
+
+
+WRK_SCRIPT = """
+local tokens = {%(tokens)s}
+local body = %(body)s
+local counter = 0
+local next_thread = 0
+setup = function(thread)
+  -- a global of the thread's own Lua state (a `local` here would shadow it)
+  thread:set("thread_id", next_thread)
+  next_thread = next_thread + 1
+end
+request = function()
+  counter = counter + 1
+  local headers = {}
+  headers["Content-Type"] = "application/json"
+  headers["Authorization"] = "Bearer " .. tokens[(counter %% #tokens) + 1]
+  headers["Idempotency-Key"] = string.format("bench-%(run)s-%%d-%%d", thread_id, counter)
+  return wrk.format("POST", "/api/v1/applications", headers, body)
+end
+local reported = 0
+response = function(status, headers, body)
+  if (status >= 300 or os.getenv("BENCH_DEBUG")) and reported < 2 then
+    reported = reported + 1
+    io.write("non-2xx " .. status .. " " .. string.sub(body, 1, 300) .. "\\n")
+  end
+end
+"""
+
+
+def _wrk(base: str, tokens: list[str], body: dict[str, object]) -> dict[str, float]:
+    script = WRK_SCRIPT % {
+        "tokens": ", ".join(json.dumps(t) for t in tokens),
+        "body": json.dumps(json.dumps(body, ensure_ascii=False), ensure_ascii=False),
+        "run": secrets.token_hex(4),
+    }
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+    try:
+        finished = subprocess.run(
+            [
+                "wrk",
+                "-t2",
+                f"-c{CONNECTIONS}",
+                f"-d{SECONDS}s",
+                "--latency",
+                "-s",
+                handle.name,
+                base,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    finally:
+        os.unlink(handle.name)
+    output = finished.stdout
+    if finished.stderr.strip():  # a Lua error makes wrk fall back to `GET /`: measure nothing
+        msg = f"wrk: {finished.stderr.strip()[:500]}"
+        raise RuntimeError(msg)
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    if os.environ.get("BENCH_DEBUG"):
+        print(output, file=sys.stderr)
+    for line in output.splitlines():
+        if line.startswith("non-2xx "):
+            print(f"  {line}", file=sys.stderr)
+    return {
+        "requests": float(re.search(r"(\d+) requests in", output).group(1)),  # type: ignore[union-attr]
+        "rate": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),  # type: ignore[union-attr]
+        "p50_ms": _ms(re.search(r"\s50%\s+(\S+)", output).group(1)),  # type: ignore[union-attr]
+        "p99_ms": _ms(re.search(r"\s99%\s+(\S+)", output).group(1)),  # type: ignore[union-attr]
+        "errors": float(non_2xx.group(1)) if non_2xx else 0.0,
+    }
+
+
+def _ms(text: str) -> float:
+    value = float(re.sub(r"[a-z]+$", "", text))
+    unit = re.search(r"[a-z]+$", text).group(0)  # type: ignore[union-attr]
+    return value * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+# The SQL one submission runs (captured from the API with statement logging and written out
+# with pgbench variables): idempotency claim, catalog check, application, 9 tasks, 10 timeline
+# events, 4 dispatch jobs, the stored response; one transaction.
+PGBENCH_SQL = Path(__file__).with_name("submission.sql")
+
+
+def _pgbench(stack: Devstack, owner: str) -> dict[str, float]:
+    assert stack.postgres is not None
+    pgbench = stack.postgres.bin_dir / "pgbench"
+    url = DatabaseSettings(url=stack.env["DATABASE_URL"]).asyncpg_dsn
+    answers_blob = secrets.token_urlsafe(3000)  # the sealed answers are ~4 kB of base64
+    output = subprocess.run(
+        [
+            str(pgbench),
+            "-n",
+            f"-c{CONNECTIONS}",
+            "-j2",
+            f"-T{SECONDS}",
+            "-r",
+            "-M",
+            "prepared",
+            "-D",
+            f"owner={owner}",
+            "-D",
+            f"blob={answers_blob}",
+            "-f",
+            str(PGBENCH_SQL),
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PGPASSWORD": ""},
+    ).stdout
+    return {
+        "rate": float(re.search(r"tps = ([\d.]+)", output).group(1)),  # type: ignore[union-attr]
+        "latency_avg_ms": float(re.search(r"latency average = ([\d.]+) ms", output).group(1)),  # type: ignore[union-attr]
+    }
+
+
+def _api(stack: Devstack, port: int) -> ChildProcess:
+    env = {**stack.env, "LOG_LEVEL": "WARNING", "PORT": str(port)}
+    api = spawn(
+        "api",
+        [
+            sys.executable,
+            "-m",
+            "granian",
+            "--interface",
+            "asgi",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(API_WORKERS),
+            "--no-ws",
+            "onething.core.app:create_app",
+        ],
+        log_path=stack.var_dir / "log" / "api.log",
+        env=env,
+        cwd=REPO_ROOT,
+    )
+
+    def ready() -> bool:
+        import urllib.request
+
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as response:
+            return bool(response.status == 200)
+
+    wait_until(ready, "the API", 60, api)
+    return api
+
+
+async def _count_applications(settings: Settings) -> int:
+    import asyncpg
+
+    connection = await asyncpg.connect(settings.database.asyncpg_dsn)
+    try:
+        return int(await connection.fetchval("SELECT count(*) FROM applications"))
+    finally:
+        await connection.close()
+
+
+def _one_submission(port: int, token: str, body: dict[str, object]) -> None:
+    """A single request first: a benchmark of error answers measures nothing."""
+    import httpx
+
+    answer = httpx.post(
+        f"http://127.0.0.1:{port}/api/v1/applications",
+        json=body,
+        headers={"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())},
+        timeout=30,
+    )
+    if answer.status_code != 201:
+        msg = f"a submission failed: {answer.status_code} {answer.text[:500]}"
+        raise RuntimeError(msg)
+
+
+def main() -> int:
+    if shutil.which("wrk") is None:
+        print("wrk is not installed (make bench installs it)", file=sys.stderr)
+        return 1
+    var_dir = REPO_ROOT / "var" / "bench-submission"
+    shutil.rmtree(var_dir, ignore_errors=True)
+    stack = Devstack(var_dir=var_dir, api_port=free_port())
+    for key in ("DATABASE_URL", "S3_ENDPOINT_URL"):
+        stack.env.pop(key, None)
+    stack.env["LOG_LEVEL"] = "WARNING"
+    api = None
+    try:
+        stack.start_backing_services()
+        stack.prepare()
+        port = free_port()
+        stack.env["PORT"] = str(port)  # the issuer is the API's public URL
+        saved = dict(os.environ)
+        os.environ.update(stack.env)
+        try:
+            settings = Settings.from_env()
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+        owners, tokens = asyncio.run(_residents_and_tokens(settings))
+        api = _api(stack, port)
+        body = _body()
+        results: dict[str, object] = {
+            "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "cores": os.cpu_count(),
+            "connections": CONNECTIONS,
+            "seconds": SECONDS,
+            "api_workers": API_WORKERS,
+        }
+        _one_submission(port, tokens[0], body)
+        _wrk(f"http://127.0.0.1:{port}", tokens, body)  # warm-up (caches, prepared statements)
+        before = asyncio.run(_count_applications(settings))
+        results["api"] = api_figures = _wrk(f"http://127.0.0.1:{port}", tokens, body)
+        created = asyncio.run(_count_applications(settings)) - before
+        # Every 2xx must be a new application (no replay of a reused key counted as speed).
+        api_figures["applications_created"] = created
+        answered = api_figures["requests"] - api_figures["errors"]
+        # wrk stops counting at the deadline; requests still in flight then complete after.
+        if not answered <= created <= answered + CONNECTIONS:
+            msg = f"{created} applications for {api_figures['requests']:.0f} requests"
+            raise RuntimeError(msg)
+        results["pgbench"] = ceiling = _pgbench(stack, owners[0])
+        share = api_figures["rate"] / ceiling["rate"]
+        results["share_of_ceiling"] = round(share, 3)
+        print(
+            f"newborn-birth submission, {CONNECTIONS} connections, {SECONDS} s, granian "
+            f"{API_WORKERS} worker(s), {os.cpu_count()} cores shared with the load generator\n"
+            f"  API      {api_figures['rate']:7.0f} submissions/s   "
+            f"p50 {api_figures['p50_ms']:6.1f} ms   p99 {api_figures['p99_ms']:6.1f} ms   "
+            f"non-2xx {api_figures['errors']:.0f}\n"
+            f"  pgbench  {ceiling['rate']:7.0f} transactions/s  (same SQL, avg "
+            f"{ceiling['latency_avg_ms']:.1f} ms)\n"
+            f"  API share of the ceiling: {share:.0%}"
+        )
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        (RESULTS / f"submission-{stamp}.json").write_text(json.dumps(results, indent=2) + "\n")
+    finally:
+        if api is not None:
+            api.stop()
+        stack.stop()
+        shutil.rmtree(var_dir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
