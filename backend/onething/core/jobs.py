@@ -82,14 +82,16 @@ def periodic_jobs(settings: Settings) -> dict[str, str]:
 async def _queries_for(session: AsyncSession) -> Queries:
     # The session's own asyncpg connection: the job commits or rolls back with the business write.
     connection = await session.connection()
-    # SQLAlchemy's asyncpg adapter opens the database transaction lazily, at the first
-    # statement it runs itself; without this the raw enqueue below would autocommit.
-    await connection.execute(text("SELECT 1"))
     raw = await connection.get_raw_connection()
     driver_connection = raw.driver_connection
     if not isinstance(driver_connection, asyncpg.Connection):
         msg = "the job queue needs the asyncpg driver"
         raise TypeError(msg)
+    if not driver_connection.is_in_transaction():
+        # SQLAlchemy's asyncpg adapter opens the database transaction lazily, at the first
+        # statement it runs itself; without one yet the raw enqueue below would autocommit.
+        # (A transaction already open saves this round trip: the usual case.)
+        await connection.execute(text("SELECT 1"))
     if not driver_connection.is_in_transaction():
         msg = "enqueue must run inside the caller's transaction"
         raise RuntimeError(msg)
