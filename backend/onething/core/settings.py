@@ -203,6 +203,10 @@ class IdentitySettings:
     codes_per_ip_per_hour: int = 20
     # cron (pgqueuer's scheduler) for `identity.purge_expired`; empty: not scheduled
     purge_schedule: str = "17 * * * *"
+    # Upstream federation (the national identity platform); empty issuer: off
+    federation_issuer: str = ""
+    federation_client_id: str = ""
+    federation_scope: str = "openid profile id_number"
 
     @classmethod
     def from_env(cls) -> IdentitySettings:
@@ -217,6 +221,9 @@ class IdentitySettings:
             codes_per_phone_per_hour=_env_int("LOGIN_CODES_PER_PHONE_PER_HOUR", 5),
             codes_per_ip_per_hour=_env_int("LOGIN_CODES_PER_IP_PER_HOUR", 20),
             purge_schedule=os.environ.get("IDENTITY_PURGE_SCHEDULE", "17 * * * *").strip(),
+            federation_issuer=_env("FEDERATION_ISSUER", "").rstrip("/"),
+            federation_client_id=_env("FEDERATION_CLIENT_ID", ""),
+            federation_scope=_env("FEDERATION_SCOPE", "openid profile id_number"),
         )
 
 

@@ -15,6 +15,7 @@ from onething.identity.models import (
     AccessToken,
     AuthorizationCode,
     ClientAssertionJti,
+    FederationLogin,
     LoginCode,
     PasskeyChallenge,
     RateLimitHit,
@@ -46,6 +47,7 @@ class Purged:
     client_assertion_jtis: int
     rate_limit_hits: int
     passkey_challenges: int
+    federation_logins: int
 
     @property
     def total(self) -> int:
@@ -59,6 +61,7 @@ class Purged:
                 self.client_assertion_jtis,
                 self.rate_limit_hits,
                 self.passkey_challenges,
+                self.federation_logins,
             )
         )
 
@@ -104,5 +107,8 @@ async def purge_expired(
         ),
         passkey_challenges=await _count(
             session, delete(PasskeyChallenge).where(PasskeyChallenge.expires_at < now)
+        ),
+        federation_logins=await _count(
+            session, delete(FederationLogin).where(FederationLogin.expires_at < now)
         ),
     )

@@ -33,6 +33,7 @@ SCOPE_LABELS: Final[dict[str, tuple[str, str]]] = {
     "openid": ("确认您的身份（账号编号）", "Confirm who you are (your account number)"),
     "profile": ("读取您的姓名", "See your name"),
     "phone": ("读取您的手机号码", "See your mobile number"),
+    "id_number": ("读取您的身份证号码", "See your national ID number"),
     "applications": ("查看和办理您的办件", "See and work on your applications"),
     "licenses": ("查看您卡包中的电子证照", "See the e-licenses in your wallet"),
     "offline_access": (

@@ -331,6 +331,7 @@ class UserinfoResponse(msgspec.Struct, omit_defaults=True):
     name: str | None = None
     phone_number: str | None = None
     phone_number_verified: bool | None = None
+    id_number: str | None = None
 
 
 class UserinfoController(Controller):
@@ -419,6 +420,7 @@ def provider_metadata(ctx: Ctx) -> dict[str, Any]:
             "name",
             "phone_number",
             "phone_number_verified",
+            "id_number",
         ],
         "claims_parameter_supported": False,
         "request_parameter_supported": False,

@@ -116,13 +116,17 @@ def user_info(ctx: IdentityContext, user: User, scope: str) -> UserInfo:
     """Claims for the ID token and the userinfo endpoint; personal fields only by scope."""
     scopes = set(scope_to_list(scope) or [])
     info = UserInfo(sub=str(user.id))
-    if scopes & {"profile", "phone"}:
+    if scopes & {"profile", "phone", "id_number"}:
         details = real_name(ctx, user)
         if "profile" in scopes and details.name:
             info["name"] = details.name
         if "phone" in scopes and details.phone:
             info["phone_number"] = "+86" + details.phone
             info["phone_number_verified"] = True
+        # The real-name-verified national ID number (GB 11643), only for this scope: a
+        # national platform releases it to the provinces' platforms it federates with.
+        if "id_number" in scopes and details.id_number:
+            info["id_number"] = details.id_number
     return info
 
 

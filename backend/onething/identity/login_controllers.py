@@ -25,6 +25,7 @@ from onething.identity.controllers import (
     new_csrf_cookie,
 )
 from onething.identity.deps import Ctx, DbSession
+from onething.identity.federation import federation_enabled
 from onething.identity.keys import load_keyring
 from onething.identity.login import LoginRefusal, send_login_code, verify_login_code
 from onething.identity.logout import LogoutRequestError, resolve_logout
@@ -102,7 +103,13 @@ class LoginController(Controller):
         """Asks for the phone number."""
         csrf, cookie = new_csrf_cookie(ctx, request.cookies.get(CSRF_COOKIE))
         target = safe_next(request.query_params.get("next"))
-        page = pages.phone_page(language_of(request), csrf=csrf, next_url=target, error=None)
+        page = pages.phone_page(
+            language_of(request),
+            csrf=csrf,
+            next_url=target,
+            error=None,
+            federation=federation_enabled(ctx),
+        )
         return html(page, cookies=[cookie])
 
     @post("/login/code", operation_id="sendLoginCode", summary="Send a login code", status_code=200)

@@ -325,3 +325,30 @@ class PasskeyChallenge(Base):
     user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     challenge: Mapped[bytes] = mapped_column(LargeBinary)
     expires_at: Mapped[datetime] = mapped_column(_TZ)
+
+
+class FederatedIdentity(Base):
+    """An upstream provider's subject linked to a local account (federation)."""
+
+    __tablename__ = "federated_identities"
+
+    issuer: Mapped[str] = mapped_column(Text, primary_key=True)
+    subject: Mapped[str] = mapped_column(String(255), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(_TZ)
+    last_login_at: Mapped[datetime] = mapped_column(_TZ)
+
+
+class FederationLogin(Base):
+    """A sign-in sent to the upstream provider and not yet back: state (by hash, single use),
+    nonce and PKCE verifier, and the authorization request to resume."""
+
+    __tablename__ = "federation_logins"
+
+    state_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    code_verifier: Mapped[str] = mapped_column(Text)
+    nonce: Mapped[str] = mapped_column(String(64))
+    next_url: Mapped[str] = mapped_column(Text)
+    expires_at: Mapped[datetime] = mapped_column(_TZ)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from html import escape
 from typing import Final
+from urllib.parse import urlencode
 
 from onething.core.i18n import Language, pick
 from onething.identity.consents import REQUIRED_SCOPES, scope_label
@@ -62,7 +63,14 @@ def _error(message: str | None) -> str:
     return f'<p class="error" role="alert">{escape(message)}</p>' if message else ""
 
 
-def phone_page(language: Language, *, csrf: str, next_url: str, error: str | None) -> str:
+def phone_page(
+    language: Language,
+    *,
+    csrf: str,
+    next_url: str,
+    error: str | None,
+    federation: bool = False,
+) -> str:
     title = pick(language, "登录一件事", "Sign in to OneThing")
     body = (
         _error(error)
@@ -77,8 +85,15 @@ def phone_page(language: Language, *, csrf: str, next_url: str, error: str | Non
         + _passkey_part(
             language, "passkey-login", pick(language, "使用通行密钥登录", "Sign in with a passkey")
         )
+        + (_federation_link(language, next_url) if federation else "")
     )
     return _page(language, title, body)
+
+
+def _federation_link(language: Language, next_url: str) -> str:
+    href = "/oauth2/federation/start?" + urlencode({"next": next_url})
+    label = pick(language, "使用国家政务服务平台账号登录", "Sign in with the national platform")
+    return f'<p><a href="{escape(href, quote=True)}">{escape(label)}</a></p>'
 
 
 def _passkey_part(language: Language, button_id: str, label: str) -> str:

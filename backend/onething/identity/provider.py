@@ -56,6 +56,7 @@ SCOPES_SUPPORTED: Final = (
     "openid",
     "profile",
     "phone",
+    "id_number",
     "applications",
     "licenses",
     "offline_access",

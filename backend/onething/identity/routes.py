@@ -12,6 +12,7 @@ from onething.identity.controllers import (
     UserinfoController,
 )
 from onething.identity.delegation_controllers import DelegationController
+from onething.identity.federation_controllers import FederationController
 from onething.identity.login_controllers import DevSmsOutboxController, LoginController
 from onething.identity.passkey_controllers import PasskeyController, PasskeyScriptController
 
@@ -31,6 +32,7 @@ def provider_route_handlers(settings: Settings) -> list[ControllerRouterHandler]
         ConsentPageController,
         PasskeyController,
         PasskeyScriptController,
+        FederationController,
     ]
     if settings.app.is_dev:
         handlers.append(DevSmsOutboxController)
