@@ -1,0 +1,321 @@
+"""BOLA matrix: every object endpoint of the API (enumerated from the app's route table, so a
+new one fails the coverage test until a case is written for it) refuses every caller but the
+object's rightful ones — another resident, two agents (one holding a delegated token for the
+owner but for another bundle), clerks of other departments, a third-party client, another
+department's system and an administrator — and changes nothing when refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any, Final
+
+import pytest
+from application_helpers import People, Tokens, new_key, submission
+from litestar import Litestar
+from litestar.routes import HTTPRoute
+from litestar.testing import AsyncTestClient
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from upload_helpers import PDF, ticket_for
+
+from onething.identity.context import IdentityContext
+from onething.identity.models import Consent, Delegation, OAuthClient, User
+from onething.identity.services import new_user
+
+Client = AsyncTestClient[Litestar]
+Key = tuple[str, str]
+
+# Objects that belong to nobody: the public catalog. Listed so that the coverage test can
+# tell them from an object endpoint someone forgot.
+PUBLIC: Final[set[Key]] = {
+    ("GET", "/api/v1/bundles/{bundle_id}"),
+    ("POST", "/api/v1/bundles/{bundle_id}/form"),
+    ("POST", "/api/v1/bundles/{bundle_id}/validate"),
+    ("GET", "/api/v1/services/{service_id}"),
+    ("GET", "/api/v1/regions/{code}"),
+}
+REFUSED: Final = {401, 403, 404}
+HEALTH = "health-commission"
+MINI_APP = "bola-mini-app"
+
+
+@dataclass(frozen=True)
+class Case:
+    """One endpoint on the victim's object: the body to send, and who may rightfully call it
+    (excluded from the attackers)."""
+
+    json: Any = None
+    headers: dict[str, str] | None = None
+    rightful: frozenset[str] = frozenset()
+
+
+RESIDENT_OBJECT = Case()
+DEPARTMENT_TASK = frozenset({"clerk_of_task"})
+DELEGATION = frozenset({"agent"})
+
+CASES: Final[dict[Key, Case]] = {
+    ("GET", "/api/v1/drafts/{draft_id}"): RESIDENT_OBJECT,
+    ("PUT", "/api/v1/drafts/{draft_id}"): Case(json={"answers": {}}, headers={"If-Match": '"1"'}),
+    ("GET", "/api/v1/applications/{application_id}"): RESIDENT_OBJECT,
+    ("GET", "/api/v1/applications/{application_id}/timeline"): RESIDENT_OBJECT,
+    ("GET", "/api/v1/applications/{application_id}/delivery"): RESIDENT_OBJECT,
+    ("PUT", "/api/v1/applications/{application_id}/delivery"): Case(
+        json={"method": "collect", "hall": "cq-yubei"}
+    ),
+    ("POST", "/api/v1/applications/{application_id}/tasks/{task_id}/correction"): Case(
+        json={"answers": {}}
+    ),
+    ("POST", "/api/v1/applications/{application_id}/tasks/{task_id}/material"): Case(
+        json={"material": "{material_id}"}
+    ),
+    ("GET", "/api/v1/materials/{material_id}"): RESIDENT_OBJECT,
+    ("POST", "/api/v1/materials/{material_id}/confirm"): RESIDENT_OBJECT,
+    ("GET", "/api/v1/department/tasks/{task_id}"): Case(rightful=DEPARTMENT_TASK),
+    ("POST", "/api/v1/department/tasks/{task_id}/accept"): Case(json={}, rightful=DEPARTMENT_TASK),
+    ("POST", "/api/v1/department/tasks/{task_id}/accept-pending-material"): Case(
+        json={"material": "mother-id-card", "deadline": "2099-01-01"}, rightful=DEPARTMENT_TASK
+    ),
+    ("POST", "/api/v1/department/tasks/{task_id}/approve"): Case(json={}, rightful=DEPARTMENT_TASK),
+    ("POST", "/api/v1/department/tasks/{task_id}/refuse"): Case(
+        json={"reason": "x"}, rightful=DEPARTMENT_TASK
+    ),
+    ("POST", "/api/v1/department/tasks/{task_id}/request-correction"): Case(
+        json={"message": "x"}, rightful=DEPARTMENT_TASK
+    ),
+    ("POST", "/api/v1/department/tasks/{task_id}/resume"): Case(json={}, rightful=DEPARTMENT_TASK),
+    ("POST", "/api/v1/department/tasks/{task_id}/start-review"): Case(
+        json={}, rightful=DEPARTMENT_TASK
+    ),
+    ("POST", "/api/v1/delegations/{delegation_id}/confirm"): Case(
+        json={"code": "000000"}, rightful=DELEGATION
+    ),
+    ("POST", "/api/v1/delegations/{delegation_id}/revoke"): Case(rightful=DELEGATION),
+    ("DELETE", "/api/v1/me/consents/{client_id}"): RESIDENT_OBJECT,
+    ("GET", "/api/v1/admin/departments/{department}/webhook"): Case(rightful=frozenset({"admin"})),
+    ("PUT", "/api/v1/admin/departments/{department}/webhook"): Case(
+        json={"url": "https://attacker.example/hook", "secret": "s" * 40},
+        rightful=frozenset({"admin"}),
+    ),
+    ("POST", "/api/v1/admin/webhooks/dead-letters/{event_id}/replay"): Case(
+        rightful=frozenset({"admin"})
+    ),
+}
+
+
+def object_endpoints(app: Litestar) -> set[Key]:
+    """(method, path) of every /api/v1 route with a path parameter, from the route table."""
+    found: set[Key] = set()
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute) or "{" not in route.path:
+            continue
+        if not route.path.startswith("/api/v1/"):
+            continue
+        path = re.sub(r"\{(\w+):[^}]+\}", r"{\1}", route.path)
+        for handler in route.route_handlers:
+            for method in handler.http_methods:
+                if method not in {"HEAD", "OPTIONS"}:
+                    found.add((method, path))
+    return found
+
+
+def test_every_object_endpoint_has_a_bola_case(app: Litestar) -> None:
+    endpoints = object_endpoints(app)
+    assert endpoints, "no object endpoints found: the route table walk is broken"
+    uncovered = endpoints - set(CASES) - PUBLIC
+    assert not uncovered, f"object endpoints without a BOLA case in {__file__}: {uncovered}"
+    stale = set(CASES) - endpoints
+    assert not stale, f"BOLA cases for endpoints that no longer exist: {stale}"
+
+
+@dataclass
+class World:
+    ids: dict[str, str]
+    owner: dict[str, str]
+    callers: dict[str, dict[str, str]]
+
+
+async def _world(
+    api: Client,
+    people: People,
+    tokens: Tokens,
+    drain: Any,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    ctx: IdentityContext,
+) -> World:
+    victim = people.resident
+    agent2 = new_user(ctx, role="agent", phone="13100131002")
+    admin = new_user(ctx, role="admin", phone="13100131003")
+    now = dt.datetime.now(dt.UTC)
+    delegation_id = uuid.uuid4()
+    async with sessionmaker() as session, session.begin():
+        session.add_all([agent2, admin])
+        session.add(
+            OAuthClient(
+                client_id=MINI_APP,
+                name=MINI_APP,
+                token_endpoint_auth_method="none",
+                redirect_uris=["https://mini.example.test/cb"],
+                grant_types=["authorization_code"],
+                scope="openid applications",
+                first_party=False,
+            )
+        )
+        await session.flush()
+        # The victim allowed the mini-app; the agent holds a confirmed delegation.
+        session.add(
+            Consent(
+                user_id=victim.id,
+                client_id=MINI_APP,
+                scopes=["applications", "openid"],
+                granted_at=now,
+                updated_at=now,
+            )
+        )
+        session.add(
+            Delegation(
+                id=delegation_id,
+                agent_id=people.agent.id,
+                resident_id=victim.id,
+                bundles=["newborn-birth"],
+                valid_from=now,
+                valid_until=now + dt.timedelta(days=7),
+                created_at=now,
+                evidence_kind="in_person",
+                evidence={},
+                confirmed_at=now,
+            )
+        )
+    owner = await tokens.issue(str(victim.id))
+    draft = await api.post("/api/v1/drafts", json={"bundle": "newborn-birth"}, headers=owner)
+    assert draft.status_code == 201, draft.text
+    submitted = await api.post(
+        "/api/v1/applications", json=submission(), headers={**owner, **new_key()}
+    )
+    assert submitted.status_code == 201, submitted.text
+    await drain()
+    application = (
+        await api.get(f"/api/v1/applications/{submitted.json()['id']}", headers=owner)
+    ).json()
+    task = next(t for t in application["tasks"] if t["department"] == HEALTH)
+    material = await ticket_for(api, owner, PDF)
+    ids = {
+        "draft_id": draft.json()["id"],
+        "application_id": application["id"],
+        "task_id": task["id"],
+        "material_id": material["id"],
+        "delegation_id": str(delegation_id),
+        "client_id": MINI_APP,
+        "department": HEALTH,
+        "event_id": str(uuid.uuid4()),
+    }
+    callers = {
+        "other_resident": await tokens.issue(str(people.other_resident.id)),
+        "agent": await tokens.issue(str(people.agent.id)),
+        "agent2": await tokens.issue(str(agent2.id)),
+        # A delegated token for the victim, but naming another bundle.
+        "agent_other_bundle": await tokens.issue(
+            str(victim.id),
+            scope="applications bundle:school-enrolment",
+            act={"sub": str(people.agent.id)},
+        ),
+        "clerk_of_task": await tokens.issue(str(people.clerks[HEALTH].id)),
+        "clerk_elsewhere": await tokens.issue(str(people.clerks["public-security"].id)),
+        "third_party_for_other": await tokens.issue(
+            str(people.other_resident.id), client_id=MINI_APP
+        ),
+        "other_department_system": await tokens.issue(
+            "public-security-system",
+            client_id="public-security-system",
+            scope="applications department:public-security",
+        ),
+        "admin": await tokens.issue(str(admin.id), scope="openid applications admin"),
+        "owner": owner,
+    }
+    return World(ids=ids, owner=owner, callers=callers)
+
+
+def _fill(template: Any, ids: dict[str, str]) -> Any:
+    if isinstance(template, str):
+        return re.sub(r"\{(\w+)\}", lambda m: ids[m.group(1)], template)
+    if isinstance(template, dict):
+        return {k: _fill(v, ids) for k, v in template.items()}
+    return template
+
+
+async def _snapshot(
+    api: Client, world: World, sessionmaker: async_sessionmaker[AsyncSession]
+) -> Any:
+    ids = world.ids
+    draft = (await api.get(f"/api/v1/drafts/{ids['draft_id']}", headers=world.owner)).json()
+    application = (
+        await api.get(f"/api/v1/applications/{ids['application_id']}", headers=world.owner)
+    ).json()
+    material = (
+        await api.get(f"/api/v1/materials/{ids['material_id']}", headers=world.owner)
+    ).json()
+    async with sessionmaker() as session:
+        delegation = await session.get(Delegation, uuid.UUID(ids["delegation_id"]))
+        consents = (await session.execute(select(Consent.client_id))).scalars().all()
+        users = (await session.execute(select(User.id))).scalars().all()
+    assert delegation is not None
+    return (
+        draft["version"],
+        [(t["id"], t["state"]) for t in application["tasks"]],
+        material["status"],
+        delegation.revoked_at,
+        sorted(consents),
+        len(users),
+    )
+
+
+@pytest.mark.parametrize("family", ["resident", "department", "delegation", "admin"])
+async def test_no_caller_reaches_another_ones_object(
+    family: str,
+    api: Client,
+    people: People,
+    tokens: Tokens,
+    drain: Any,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    app: Litestar,
+) -> None:
+    world = await _world(api, people, tokens, drain, sessionmaker, app.state.identity)
+    # Positive controls: the ids are right, so a refusal below is a refusal of the caller.
+    for url in ("/api/v1/drafts/{draft_id}", "/api/v1/applications/{application_id}/timeline"):
+        assert (await api.get(_fill(url, world.ids), headers=world.owner)).status_code == 200
+    task_url = _fill("/api/v1/department/tasks/{task_id}", world.ids)
+    clerk = world.callers["clerk_of_task"]
+    assert (await api.get(task_url, headers=clerk)).status_code == 200
+
+    before = await _snapshot(api, world, sessionmaker)
+    tried = 0
+    leaks: list[str] = []
+    for (method, path), case in CASES.items():
+        kind = (
+            "department"
+            if "/department/" in path
+            else "delegation"
+            if "/delegations/" in path
+            else "admin"
+            if "/admin/" in path
+            else "resident"
+        )
+        if kind != family:
+            continue
+        url = _fill(path, world.ids)
+        attackers = set(world.callers) - case.rightful - {"owner"}
+        if kind in {"department", "admin"}:
+            attackers.add("owner")  # a resident is no department and no administrator
+        for name in sorted(attackers):
+            headers = {**world.callers[name], **(case.headers or {})}
+            answer = await api.request(
+                method, url, json=_fill(case.json, world.ids), headers=headers
+            )
+            tried += 1
+            if answer.status_code not in REFUSED:
+                leaks.append(f"{name}: {method} {path} -> {answer.status_code} {answer.text[:120]}")
+    assert tried > 0
+    assert not leaks, "\n".join(leaks)
+    assert await _snapshot(api, world, sessionmaker) == before
