@@ -36,10 +36,15 @@ PUBLIC: Final[set[Key]] = {
     ("POST", "/api/v1/bundles/{bundle_id}/validate"),
     ("GET", "/api/v1/services/{service_id}"),
     ("GET", "/api/v1/regions/{code}"),
+    # Public by design: a QR token proves itself (masked holder); status lists are published.
+    ("GET", "/api/v1/licenses/verify/{token}"),
+    ("GET", "/api/v1/licenses/status-lists/{department}/{purpose}"),
 }
 REFUSED: Final = {401, 403, 404}
 HEALTH = "health-commission"
 MINI_APP = "bola-mini-app"
+SCOPES = "openid applications licenses"
+GRANTEE = "11010519491231002X"  # someone the victim shares a license with
 
 
 @dataclass(frozen=True)
@@ -94,6 +99,20 @@ CASES: Final[dict[Key, Case]] = {
     ),
     ("POST", "/api/v1/delegations/{delegation_id}/revoke"): Case(rightful=DELEGATION),
     ("DELETE", "/api/v1/me/consents/{client_id}"): RESIDENT_OBJECT,
+    ("GET", "/api/v1/wallet/licenses/{license_id}"): RESIDENT_OBJECT,
+    ("GET", "/api/v1/wallet/licenses/{license_id}/credential"): RESIDENT_OBJECT,
+    ("POST", "/api/v1/wallet/licenses/{license_id}/copies"): Case(json={"reason": "办理业务"}),
+    ("POST", "/api/v1/wallet/licenses/{license_id}/grants"): Case(
+        json={
+            "purpose": "newborn-birth",
+            "valid_until": "{grant_until}",
+            "grantee_id_number": "11010519491231002X",
+        }
+    ),
+    ("POST", "/api/v1/wallet/grants/{grant_id}/revoke"): RESIDENT_OBJECT,
+    ("POST", "/api/v1/department/licenses/{identifier}/status"): Case(
+        json={"status": "revoked", "reason": "攻击测试"}, rightful=DEPARTMENT_TASK
+    ),
     ("GET", "/api/v1/admin/departments/{department}/webhook"): Case(rightful=frozenset({"admin"})),
     ("PUT", "/api/v1/admin/departments/{department}/webhook"): Case(
         json={"url": "https://attacker.example/hook", "secret": "s" * 40},
@@ -148,10 +167,11 @@ async def _world(
     victim = people.resident
     agent2 = new_user(ctx, role="agent", phone="13100131002")
     admin = new_user(ctx, role="admin", phone="13100131003")
+    grantee = new_user(ctx, phone="13100131004", id_number=GRANTEE)
     now = dt.datetime.now(dt.UTC)
     delegation_id = uuid.uuid4()
     async with sessionmaker() as session, session.begin():
-        session.add_all([agent2, admin])
+        session.add_all([agent2, admin, grantee])
         session.add(
             OAuthClient(
                 client_id=MINI_APP,
@@ -159,7 +179,7 @@ async def _world(
                 token_endpoint_auth_method="none",
                 redirect_uris=["https://mini.example.test/cb"],
                 grant_types=["authorization_code"],
-                scope="openid applications",
+                scope=SCOPES,
                 first_party=False,
             )
         )
@@ -169,7 +189,7 @@ async def _world(
             Consent(
                 user_id=victim.id,
                 client_id=MINI_APP,
-                scopes=["applications", "openid"],
+                scopes=sorted(SCOPES.split()),
                 granted_at=now,
                 updated_at=now,
             )
@@ -188,7 +208,7 @@ async def _world(
                 confirmed_at=now,
             )
         )
-    owner = await tokens.issue(str(victim.id))
+    owner = await tokens.issue(str(victim.id), scope=SCOPES)
     draft = await api.post("/api/v1/drafts", json={"bundle": "newborn-birth"}, headers=owner)
     assert draft.status_code == 201, draft.text
     submitted = await api.post(
@@ -201,6 +221,19 @@ async def _world(
     ).json()
     task = next(t for t in application["tasks"] if t["department"] == HEALTH)
     material = await ticket_for(api, owner, PDF)
+    # The hospital issues the birth medical certificate: a license in the victim's wallet
+    # (as the child's guardian), which the victim then shares once.
+    health = await tokens.issue(str(people.clerks[HEALTH].id))
+    await approve(api, health, task["id"])
+    await drain()
+    [license_] = (await api.get("/api/v1/wallet/licenses", headers=owner)).json()
+    until = (dt.datetime.now(dt.UTC) + dt.timedelta(days=7)).isoformat()
+    granted = await api.post(
+        f"/api/v1/wallet/licenses/{license_['id']}/grants",
+        json={"purpose": "newborn-birth", "valid_until": until, "grantee_id_number": GRANTEE},
+        headers=owner,
+    )
+    assert granted.status_code == 201, granted.text
     ids = {
         "draft_id": draft.json()["id"],
         "application_id": application["id"],
@@ -210,31 +243,44 @@ async def _world(
         "client_id": MINI_APP,
         "department": HEALTH,
         "event_id": str(uuid.uuid4()),
+        "license_id": license_["id"],
+        "identifier": license_["identifier"],
+        "grant_id": granted.json()["id"],
+        "grant_until": until,
     }
     callers = {
-        "other_resident": await tokens.issue(str(people.other_resident.id)),
-        "agent": await tokens.issue(str(people.agent.id)),
-        "agent2": await tokens.issue(str(agent2.id)),
+        "other_resident": await tokens.issue(str(people.other_resident.id), scope=SCOPES),
+        "agent": await tokens.issue(str(people.agent.id), scope=SCOPES),
+        "agent2": await tokens.issue(str(agent2.id), scope=SCOPES),
         # A delegated token for the victim, but naming another bundle.
         "agent_other_bundle": await tokens.issue(
             str(victim.id),
             scope="applications bundle:school-enrolment",
             act={"sub": str(people.agent.id)},
         ),
-        "clerk_of_task": await tokens.issue(str(people.clerks[HEALTH].id)),
-        "clerk_elsewhere": await tokens.issue(str(people.clerks["public-security"].id)),
+        "clerk_of_task": await tokens.issue(str(people.clerks[HEALTH].id), scope=SCOPES),
+        "clerk_elsewhere": await tokens.issue(
+            str(people.clerks["public-security"].id), scope=SCOPES
+        ),
         "third_party_for_other": await tokens.issue(
-            str(people.other_resident.id), client_id=MINI_APP
+            str(people.other_resident.id), client_id=MINI_APP, scope=SCOPES
         ),
         "other_department_system": await tokens.issue(
             "public-security-system",
             client_id="public-security-system",
-            scope="applications department:public-security",
+            scope="applications licenses department:public-security",
         ),
-        "admin": await tokens.issue(str(admin.id), scope="openid applications admin"),
+        "admin": await tokens.issue(str(admin.id), scope=SCOPES + " admin"),
         "owner": owner,
     }
     return World(ids=ids, owner=owner, callers=callers)
+
+
+async def approve(api: Client, auth: dict[str, str], task_id: str) -> None:
+    for step in ("accept", "start-review", "approve"):
+        url = f"/api/v1/department/tasks/{task_id}/{step}"
+        answer = await api.post(url, json={}, headers=auth)
+        assert answer.status_code == 200, answer.text
 
 
 def _fill(template: Any, ids: dict[str, str]) -> Any:
@@ -256,6 +302,10 @@ async def _snapshot(
     material = (
         await api.get(f"/api/v1/materials/{ids['material_id']}", headers=world.owner)
     ).json()
+    license_ = (
+        await api.get(f"/api/v1/wallet/licenses/{ids['license_id']}", headers=world.owner)
+    ).json()
+    grants = (await api.get("/api/v1/wallet/grants", headers=world.owner)).json()
     async with sessionmaker() as session:
         delegation = await session.get(Delegation, uuid.UUID(ids["delegation_id"]))
         consents = (await session.execute(select(Consent.client_id))).scalars().all()
@@ -265,6 +315,8 @@ async def _snapshot(
         draft["version"],
         [(t["id"], t["state"]) for t in application["tasks"]],
         material["status"],
+        license_["item"]["status"],
+        sorted((g["id"], g["active"]) for g in grants),
         delegation.revoked_at,
         sorted(consents),
         len(users),
