@@ -302,3 +302,13 @@ async def test_a_scope_the_client_did_not_register_is_neither_asked_nor_granted(
     )
     tokens = (await redeem_mini(browser, query["code"], verifier)).json()
     assert sorted(tokens["scope"].split()) == ["openid", "profile"]
+
+
+async def test_the_consent_page_lets_its_form_reach_only_this_clients_origin(
+    browser: Browser, mini_app: str
+) -> None:
+    page = await consent_page(browser, mini_params(pkce_pair()[1]))
+    policies = page.headers.get_list("content-security-policy")
+    assert len(policies) == 1  # the page's own policy replaces the default, never adds to it
+    assert "form-action 'self' https://mini.example.test;" in policies[0]
+    assert "frame-ancestors 'none'" in policies[0]

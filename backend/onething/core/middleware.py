@@ -104,7 +104,10 @@ class RequestContextMiddleware:
                     if not (no_store and k.lower() == b"cache-control")
                 ]
                 headers.append((b"x-request-id", request_id.encode()))
-                headers.append(self.csp)
+                # A response may bring its own CSP (the provider's pages widen `form-action`
+                # to the one client their form ends up redirecting to); it then replaces ours.
+                if not any(k.lower() == b"content-security-policy" for k, _ in headers):
+                    headers.append(self.csp)
                 headers.extend(_STATIC_HEADERS)
                 if secure:
                     headers.append(_HSTS)

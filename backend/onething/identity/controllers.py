@@ -4,6 +4,7 @@ request to authlib through `AsyncSession.run_sync`, commit, answer."""
 from __future__ import annotations
 
 import ipaddress
+import re
 import uuid
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
@@ -20,6 +21,7 @@ from litestar.response import Redirect
 
 from onething.core.errors import NOT_FOUND, ProblemError
 from onething.core.i18n import Language, negotiate_language
+from onething.core.middleware import CONTENT_SECURITY_POLICY
 from onething.identity import pages
 from onething.identity.adapters import Client, HttpRequest, OAuthResponse, Subject
 from onething.identity.consents import consent_covers
@@ -99,8 +101,43 @@ def with_issuer(location: str, issuer: str) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
-def html(content: str, status: int = 200, cookies: list[Cookie] | None = None) -> Response[str]:
-    return Response(content=content, status_code=status, media_type=HTML, cookies=cookies or [])
+_ORIGIN: Final = re.compile(r"^https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?$")
+
+
+def origin_of(url: str | None) -> str | None:
+    """`scheme://host[:port]` of an http(s) URL, or None (never anything a header could not
+    carry safely)."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    return origin if _ORIGIN.match(origin) else None
+
+
+def redirect_of(next_url: str) -> str | None:
+    """The client redirect URI an authorization request (our `next`) will end at."""
+    return dict(parse_qsl(urlsplit(next_url).query)).get("redirect_uri")
+
+
+def html(
+    content: str,
+    status: int = 200,
+    cookies: list[Cookie] | None = None,
+    *,
+    form_target: str | None = None,
+) -> Response[str]:
+    """A provider page. Browsers apply CSP `form-action` to every redirect that follows a
+    form's submission, so a page whose form ends at a client (after login, consent or
+    logout) allows that client's origin — and only it."""
+    headers: dict[str, str] = {}
+    origin = origin_of(form_target)
+    if origin is not None:
+        headers["content-security-policy"] = CONTENT_SECURITY_POLICY.replace(
+            "form-action 'self'", f"form-action 'self' {origin}"
+        )
+    return Response(
+        content=content, status_code=status, media_type=HTML, cookies=cookies or [], headers=headers
+    )
 
 
 def login_next(request: AnyRequest) -> str:
@@ -234,7 +271,7 @@ class ProviderController(Controller):
                 scopes=outcome.scopes,
                 redirect_host=urlsplit(outcome.redirect_uri or "").netloc,
             )
-            return html(page, cookies=[cookie])
+            return html(page, cookies=[cookie], form_target=outcome.redirect_uri)
         return html(
             pages.error_page(
                 language_of(request),

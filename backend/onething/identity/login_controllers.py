@@ -23,6 +23,7 @@ from onething.identity.controllers import (
     html,
     language_of,
     new_csrf_cookie,
+    redirect_of,
 )
 from onething.identity.deps import Ctx, DbSession
 from onething.identity.federation import federation_enabled
@@ -110,7 +111,7 @@ class LoginController(Controller):
             error=None,
             federation=federation_enabled(ctx),
         )
-        return html(page, cookies=[cookie])
+        return html(page, cookies=[cookie], form_target=redirect_of(target))
 
     @post("/login/code", operation_id="sendLoginCode", summary="Send a login code", status_code=200)
     async def send_code(
@@ -123,7 +124,7 @@ class LoginController(Controller):
         if not csrf_ok(request, data):
             error = pick(language, *_CSRF_FAILED)
             page = pages.phone_page(language, csrf=csrf, next_url=target, error=error)
-            return html(page, status=403, cookies=[cookie])
+            return html(page, status=403, cookies=[cookie], form_target=redirect_of(target))
         phone = data.get("phone", "").strip()
         refusal = await send_login_code(
             db_session,
@@ -137,9 +138,14 @@ class LoginController(Controller):
         if refusal is not None:
             message = _message(language, refusal)
             page = pages.phone_page(language, csrf=csrf, next_url=target, error=message)
-            return html(page, status=_STATUS.get(refusal, 400), cookies=[cookie])
+            return html(
+                page,
+                status=_STATUS.get(refusal, 400),
+                cookies=[cookie],
+                form_target=redirect_of(target),
+            )
         page = pages.code_page(language, csrf=csrf, next_url=target, phone=phone, error=None)
-        return html(page, cookies=[cookie])
+        return html(page, cookies=[cookie], form_target=redirect_of(target))
 
     @post("/login", operation_id="login", summary="Sign in with a login code", status_code=303)
     async def login(
@@ -154,7 +160,7 @@ class LoginController(Controller):
         if not csrf_ok(request, data):
             error = pick(language, *_CSRF_FAILED)
             page = pages.phone_page(language, csrf=csrf, next_url=target, error=error)
-            return html(page, status=403, cookies=[csrf_cookie])
+            return html(page, status=403, cookies=[csrf_cookie], form_target=redirect_of(target))
         now = datetime.now(UTC)
         ip = client_ip(request)
         result = await verify_login_code(
@@ -170,7 +176,12 @@ class LoginController(Controller):
                 phone=phone,
                 error=_message(language, refusal),
             )
-            return html(page, status=_STATUS.get(refusal, 400), cookies=[csrf_cookie])
+            return html(
+                page,
+                status=_STATUS.get(refusal, 400),
+                cookies=[csrf_cookie],
+                form_target=redirect_of(target),
+            )
         token = await start_session(
             db_session,
             ctx,
@@ -207,7 +218,7 @@ class LoginController(Controller):
             return html(page, status=400)
         csrf, cookie = new_csrf_cookie(ctx, request.cookies.get(CSRF_COOKIE))
         page = pages.logout_page(language, csrf=csrf, done=False, request=wanted)
-        return html(page, cookies=[cookie])
+        return html(page, cookies=[cookie], form_target=wanted.post_logout_redirect_uri)
 
     @post("/logout", operation_id="logout", summary="Sign out", status_code=200)
     async def logout(

@@ -1,5 +1,6 @@
-"""Passkeys in real Chromium: registration on the provider's passkeys page and sign-in on its
-login page, with a virtual authenticator (Chrome DevTools Protocol, WebAuthn domain)."""
+"""The provider's pages in real Chromium: passkey registration and sign-in with a virtual
+authenticator (Chrome DevTools Protocol, WebAuthn domain), and consent and logout forms that
+end at a client on another origin (CSP `form-action`)."""
 
 from __future__ import annotations
 
@@ -150,3 +151,57 @@ async def test_a_passkey_registered_in_chromium_signs_the_resident_in_on_the_log
         assert passkey.last_used_at is not None
         kinds = (await session.execute(select(SecurityEvent.event_type))).scalars().all()
         assert "passkey_registered" in kinds
+
+
+async def test_consent_and_logout_forms_reach_a_client_on_another_origin(
+    localhost_server: str,
+    chromium: Browser,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clean_db: None,
+) -> None:
+    """Chromium applies CSP `form-action` to the redirects after a form is sent: the consent
+    and logout pages must allow the one client origin their form ends at."""
+    del clean_db
+    base = localhost_server
+    other_origin = base.replace("localhost", "127.0.0.1")  # same server, another origin
+    callback = f"{other_origin}/rp/callback"
+    signed_out = f"{other_origin}/rp/signed-out"
+    await add_client(
+        sessionmaker,
+        "third-party-rp",
+        redirect_uris=[callback],
+        post_logout_redirect_uris=[signed_out],
+        scope="openid profile",
+        first_party=False,
+    )
+    context = await chromium.new_context(locale="zh-CN")
+    try:
+        page = await context.new_page()
+        params = {
+            "response_type": "code",
+            "client_id": "third-party-rp",
+            "redirect_uri": callback,
+            "scope": "openid profile",
+            "state": "st-1",
+            "code_challenge": pkce_pair()[1],
+            "code_challenge_method": "S256",
+        }
+        await page.goto(f"{base}/oauth2/authorize?{urlencode(params)}")
+        await sign_in_by_sms(page, base)
+        await page.wait_for_url(re.compile(r"/oauth2/authorize\?"))
+        assert "third-party-rp" in (await page.text_content("h1") or "")
+        await page.click("button[value=allow]")
+        await page.wait_for_url(re.compile(re.escape(callback) + r"\?"))
+        assert query_of(page.url)["state"] == "st-1"
+        assert "code" in query_of(page.url)
+
+        logout = {
+            "client_id": "third-party-rp",
+            "post_logout_redirect_uri": signed_out,
+            "state": "bye",
+        }
+        await page.goto(f"{base}/oauth2/logout?{urlencode(logout)}")
+        await page.click("button[type=submit]")
+        await page.wait_for_url(f"{signed_out}?state=bye")
+    finally:
+        await context.close()
