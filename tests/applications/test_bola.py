@@ -110,6 +110,10 @@ CASES: Final[dict[Key, Case]] = {
         }
     ),
     ("POST", "/api/v1/wallet/grants/{grant_id}/revoke"): RESIDENT_OBJECT,
+    ("POST", "/api/v1/wallet/licenses/{license_id}/uses"): Case(
+        json={"application_id": "{application_id}", "material": "mother-id-card"}
+    ),
+    ("GET", "/api/v1/department/tasks/{task_id}/licenses"): Case(rightful=DEPARTMENT_TASK),
     ("POST", "/api/v1/department/licenses/{identifier}/status"): Case(
         json={"status": "revoked", "reason": "攻击测试"}, rightful=DEPARTMENT_TASK
     ),

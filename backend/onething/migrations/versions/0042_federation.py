@@ -1,7 +1,7 @@
 """Upstream federation: subjects linked to local accounts, pending logins (state, nonce, PKCE).
 
 Revision ID: 0042_federation
-Revises: 0041_passkeys
+Revises: 0021_license_uses
 Create Date: 2026-11-22
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0042_federation"
-down_revision: str | Sequence[str] | None = "0041_passkeys"
+down_revision: str | Sequence[str] | None = "0021_license_uses"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
