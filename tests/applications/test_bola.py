@@ -66,6 +66,8 @@ CASES: Final[dict[Key, Case]] = {
     ("PUT", "/api/v1/drafts/{draft_id}"): Case(json={"answers": {}}, headers={"If-Match": '"1"'}),
     ("GET", "/api/v1/applications/{application_id}"): RESIDENT_OBJECT,
     ("GET", "/api/v1/applications/{application_id}/timeline"): RESIDENT_OBJECT,
+    ("POST", "/api/v1/applications/{application_id}/withdraw"): Case(json={"reason": "x"}),
+    ("POST", "/api/v1/applications/{application_id}/cancel"): Case(json={"reason": "x"}),
     ("GET", "/api/v1/applications/{application_id}/delivery"): RESIDENT_OBJECT,
     ("PUT", "/api/v1/applications/{application_id}/delivery"): Case(
         json={"method": "collect", "hall": "cq-yubei"}
