@@ -6,7 +6,7 @@ PYTHON ?= python3
 # so an "externally managed" system Python is never touched).
 UV := $(shell command -v uv 2>/dev/null || echo "$(CURDIR)/.bootstrap/bin/uv")
 
-.PHONY: help setup uv deps pwa browser run test check lint typecheck pytest bench openapi clean
+.PHONY: help setup uv deps pwa browser run test check lint typecheck pytest bench openapi count-taps clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -59,6 +59,9 @@ bench: deps ## benchmarks (figures printed, never asserted in unit tests)
 
 openapi: deps ## regenerate openapi/openapi.json from the app
 	$(UV) run onething openapi
+
+count-taps: setup browser ## taps and typed fields of newborn-birth for a returning parent (printed)
+	$(UV) run pytest tests/pwa/test_taps.py -q -s -p no:cacheprovider
 
 clean: ## remove local state (embedded database and S3 data, secrets, builds)
 	rm -rf var pwa/dist

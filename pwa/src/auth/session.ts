@@ -257,6 +257,10 @@ export function isSignedIn(): boolean {
   return tokens !== null;
 }
 
+export function actingForSomeone(): boolean {
+  return acting !== null;
+}
+
 /**
  * `fetch` with the access token: refreshed first when about to expire, and once more after a
  * 401. Personal responses are never cached (`no-store`). Throws only what `fetch` throws.

@@ -239,4 +239,5 @@ export const en: Messages = {
   copyReasonHint: "Printed on the annotated copy, e.g. “school enrolment”.",
   copyRequest: "Make an annotated copy",
   copyDownload: (date) => `Download the annotated copy (valid until ${date})`,
+  prefilledFrom: (license) => `Filled in from your e-license “${license}”; please check.`,
 };

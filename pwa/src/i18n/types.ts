@@ -211,4 +211,5 @@ export interface Messages {
   copyReasonHint: string;
   copyRequest: string;
   copyDownload: (date: string) => string;
+  prefilledFrom: (license: string) => string;
 }

@@ -234,4 +234,5 @@ export const zhCN: Messages = {
   copyReasonHint: "会印在加注件上，例如“办理入学”。",
   copyRequest: "生成加注件",
   copyDownload: (date) => `下载加注件（${date} 前有效）`,
+  prefilledFrom: (license) => `已从电子证照“${license}”自动填写，请核对。`,
 };

@@ -3,7 +3,7 @@
  * the fields, and "continue". Continue asks the server to validate everything answered so far
  * and shows only the problems of this page; with none, the next page (or the review) follows.
  */
-import { useRef, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { ErrorBoundary } from "../components/ErrorBoundary";
 import { useI18n } from "../i18n/context";
 import { Link, navigate, paths, useLocation, usePageFocus, useTitle } from "../router";
@@ -14,6 +14,7 @@ import { ErrorSummary, type SummaryItem } from "./ErrorSummary";
 import { Field, fieldId } from "./fields";
 import { formRequest, requestKey, useLoad } from "./hooks";
 import { formErrors, SITUATION_SECTION, sectionOf, visibleSections } from "./model";
+import { prefillOnce } from "./prefill";
 import { buildAnswers } from "./values";
 
 /** This page's problems, and any about the situation answers (which every page depends on). */
@@ -50,6 +51,9 @@ export function FormPage({ bundleId, section: sectionId }: { bundleId: string; s
     t.documentTitle,
   );
   usePageFocus(form.kind === "ok");
+  useEffect(() => {
+    if (form.kind === "ok") prefillOnce(bundleId, form.value, draft, update);
+  }, [form.kind]);
 
   if (form.kind !== "ok") return <LoadState kind={form.kind} onRetry={retry} />;
   if (!section) {
@@ -137,6 +141,7 @@ export function FormPage({ bundleId, section: sectionId }: { bundleId: string; s
             <Field
               field={field}
               value={values[field.name] ?? ""}
+              source={draft.prefilled[field.id]?.[locale] ?? null}
               error={errorFor(field.id)}
               onChange={(value) => update((current) => setAnswer(current, section.id, field.name, value))}
             />

@@ -23,12 +23,16 @@ export interface Draft {
   visited: string[];
   /** Uploaded materials by catalog material id: the upload's id once the server verified it. */
   materials: Record<string, string>;
+  /** Fields filled from the wallet: data element id -> the license's name. */
+  prefilled: Record<string, Record<"zh-CN" | "en", string>>;
+  /** The wallet has been asked (once per draft). */
+  prefillChecked: boolean;
 }
 
 const PREFIX = "onething.draft.";
 
 function emptyDraft(): Draft {
-  return { situation: {}, gating: {}, optionalServices: [], answers: {}, visited: [], materials: {} };
+  return { situation: {}, gating: {}, optionalServices: [], answers: {}, visited: [], materials: {}, prefilled: {}, prefillChecked: false };
 }
 
 function storage(): Storage | null {
@@ -48,6 +52,16 @@ function isStringMap(value: unknown): value is Record<string, string> {
   );
 }
 
+function isLocalizedMap(value: unknown): value is Record<string, Record<"zh-CN" | "en", string>> {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    Object.values(value).every(
+      (v) => typeof v === "object" && v !== null && typeof v["zh-CN"] === "string" && typeof v["en"] === "string",
+    )
+  );
+}
+
 function isStringList(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((v) => typeof v === "string");
 }
@@ -58,7 +72,8 @@ export function parseDraft(text: string | null): Draft | null {
   try {
     const raw: unknown = JSON.parse(text);
     if (typeof raw !== "object" || raw === null) return null;
-    const { situation, gating, optionalServices, answers, visited, materials } = raw as Record<string, unknown>;
+    const { situation, gating, optionalServices, answers, visited, materials, prefilled, prefillChecked } =
+      raw as Record<string, unknown>;
     if (!isStringMap(situation) || !isStringMap(gating) || !isStringList(optionalServices)) return null;
     if (!isStringList(visited) || typeof answers !== "object" || answers === null) return null;
     const sections: Record<string, Record<string, string>> = {};
@@ -72,6 +87,8 @@ export function parseDraft(text: string | null): Draft | null {
       answers: sections,
       visited,
       materials: isStringMap(materials) ? materials : {},
+      prefilled: isLocalizedMap(prefilled) ? prefilled : {},
+      prefillChecked: prefillChecked === true,
     };
   } catch {
     return null;

@@ -14,6 +14,8 @@ export function fieldId(field: Pick<FieldModel, "section" | "name">): string {
 interface FieldProps {
   field: FieldModel;
   value: string;
+  /** The e-license the value came from (prefill), shown as a hint. */
+  source?: string | null;
   error: string | null;
   onChange: (value: string) => void;
 }
@@ -195,7 +197,7 @@ export function Checkbox({ id, label, checked, onChange }: CheckboxProps) {
   );
 }
 
-function Choices({ field, value, error, onChange }: FieldProps) {
+function Choices({ field, value, error, onChange, source }: FieldProps) {
   const { locale, t } = useI18n();
   const choices =
     field.kind === "boolean"
@@ -208,7 +210,7 @@ function Choices({ field, value, error, onChange }: FieldProps) {
     <RadioGroup
       id={fieldId(field)}
       legend={<LabelText field={field} />}
-      hint={field.help?.[locale] ?? null}
+      hint={joinHints(field.help?.[locale] ?? null, source ? t.prefilledFrom(source) : null)}
       error={error}
       choices={choices}
       value={value}
@@ -217,10 +219,10 @@ function Choices({ field, value, error, onChange }: FieldProps) {
   );
 }
 
-function Select({ field, value, error, onChange }: FieldProps) {
+function Select({ field, value, error, onChange, source }: FieldProps) {
   const { locale, t } = useI18n();
   const id = fieldId(field);
-  const hint = field.help?.[locale] ?? null;
+  const hint = joinHints(field.help?.[locale] ?? null, source ? t.prefilledFrom(source) : null);
   const ids = described(id, hint, error);
   return (
     <FieldGroup error={error}>
@@ -249,10 +251,14 @@ function Select({ field, value, error, onChange }: FieldProps) {
   );
 }
 
-function TextInput({ field, value, error, onChange }: FieldProps) {
+function TextInput({ field, value, error, onChange, source }: FieldProps) {
   const { locale, t } = useI18n();
   const id = fieldId(field);
-  const hint = joinHints(field.help?.[locale] ?? null, widgetHint(field, t.regionHint, t.idNumberHint));
+  const hint = joinHints(
+    source ? t.prefilledFrom(source) : null,
+    field.help?.[locale] ?? null,
+    widgetHint(field, t.regionHint, t.idNumberHint),
+  );
   const ids = described(id, hint, error);
   const shape = inputShape(field);
   const common = {
