@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -14,8 +15,11 @@ import pytest
 from litestar import Litestar
 from playwright.async_api import Browser, BrowserContext, async_playwright, expect
 from pwa_helpers import AGENT_PHONE, CLERK_DEPARTMENT, CLERK_PHONE, RESIDENT_PHONE, Accounts
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from onething.core.metadata import target_metadata
 from onething.core.processes import free_port
 from onething.core.settings import REPO_ROOT, Settings
 from onething.identity.clients import ensure_pwa_client
@@ -105,16 +109,36 @@ def worker(settings: Settings, live_server: str) -> Iterator[None]:
 
 
 @pytest.fixture
+async def truncated_after(engine: AsyncEngine) -> AsyncIterator[None]:
+    """Like `clean_db`, but the app under granian and the worker keep querying meanwhile: a
+    TRUNCATE can deadlock with them (PostgreSQL then aborts one side), so it is retried."""
+    yield
+    tables = [t.name for t in target_metadata.sorted_tables]
+    tables += ["pgqueuer", "pgqueuer_log", "pgqueuer_statistics", "pgqueuer_schedules"]
+    quoted = ", ".join(f'"{name}"' for name in tables)
+    for attempt in range(10):
+        try:
+            async with engine.begin() as connection:
+                await connection.execute(text("SET LOCAL lock_timeout = '2s'"))
+                await connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+            return
+        except DBAPIError:
+            if attempt == 9:
+                raise
+            await asyncio.sleep(0.2 * (attempt + 1))
+
+
+@pytest.fixture
 async def accounts(
     app: Litestar,
     sessionmaker: async_sessionmaker[AsyncSession],
     live_server: str,
-    clean_db: None,
+    truncated_after: None,
 ) -> Accounts:
     """The PWA registered as the OIDC client of the app under test (as `onething seed` does),
     a resident, a clerk of the health commission and a service-hall agent, each signing in
     with a phone number."""
-    del clean_db
+    del truncated_after
     ctx: IdentityContext = app.state.identity
     people = [
         new_user(ctx, role="resident", phone=RESIDENT_PHONE),
