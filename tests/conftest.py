@@ -28,6 +28,7 @@ from onething.core.settings import (
     REPO_ROOT,
     AppSettings,
     DatabaseSettings,
+    DeliverySettings,
     IdentitySettings,
     S3Settings,
     Settings,
@@ -133,6 +134,7 @@ def settings(services: Services) -> Settings:
         identity=IdentitySettings(
             data_keys=f"test1:{generate_key()}", blind_index_key=generate_key()
         ),
+        delivery=DeliverySettings(courier_secret=generate_key()),
     )
 
 

@@ -2,6 +2,7 @@
 
 import onething.applications.jobs
 import onething.core.jobs
+import onething.delivery.jobs
 import onething.departments.jobs
 import onething.identity.jobs
 import onething.licenses.jobs  # noqa: F401

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -12,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -59,7 +61,11 @@ class Devstack:
     """`onething devstack` as a subprocess, its output collected by a reader thread."""
 
     def __init__(self, var_dir: Path, port: int) -> None:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "S3_"))}
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("DATABASE_URL", "S3_", "COURIER_"))
+        }
         # Ports of our own, so a devstack already running here cannot collide with us.
         pg_port, s3_port = free_ports(2, exclude={port})
         env.update(PORT=str(port), DEVSTACK_PG_PORT=str(pg_port), DEVSTACK_S3_PORT=str(s3_port))
@@ -110,10 +116,16 @@ def test_devstack_serves_and_ctrl_c_leaves_no_process_behind(var_dir: Path) -> N
             "checks": {"database": {"status": "ok"}, "storage": {"status": "ok"}},
         }
         assert _processes_using(str(var_dir)), "postgres and weed should run from the var dir"
+        courier = re.search(r"local courier \(stand-in for EMS/SF\) (http://\S+)", stack.output)
+        assert courier, stack.output
+        with urllib.request.urlopen(f"{courier.group(1)}/healthz", timeout=2) as response:
+            assert response.status == 200
     finally:
         code = stack.interrupt()
     assert code == 0, stack.output
     assert _processes_using(str(var_dir)) == []
+    with pytest.raises(urllib.error.URLError):  # the local courier stopped with the rest
+        urllib.request.urlopen(f"{courier.group(1)}/healthz", timeout=2)
     assert (var_dir / "pg" / "PG_VERSION").is_file()
     assert (var_dir / "secrets.json").stat().st_mode & 0o077 == 0
 

@@ -12,6 +12,8 @@ import msgspec
 from onething.core.jobs import JobContext, enqueue, enqueue_many, job, periodic
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
     from onething.core.settings import S3Settings, Settings
     from onething.core.storage import ObjectStorage
 
@@ -71,6 +73,15 @@ async def release_waiting_tasks(ctx: JobContext, payload: bytes) -> None:
             licenses_jobs.ISSUE,
             licenses_jobs.ApplicationRef(application_id=ref.application_id),
         )
+        await _collect_paper_outputs(session, ref.application_id)
+
+
+async def _collect_paper_outputs(session: AsyncSession, application_id: uuid.UUID) -> None:
+    """A decided task may have a paper output to mail: the delivery domain packs it."""
+    from onething.delivery.jobs import COLLECT
+    from onething.delivery.jobs import ApplicationRef as DeliveryRef
+
+    await enqueue(session, COLLECT, DeliveryRef(application_id=application_id))
 
 
 @job(VERIFY_MATERIAL)

@@ -24,6 +24,7 @@ from onething.core.settings import REPO_ROOT
 
 DEFAULT_PG_PORT = 55432
 DEFAULT_S3_PORT = 8333
+DEFAULT_COURIER_PORT = 8377
 
 
 @dataclass
@@ -51,6 +52,8 @@ class Devstack:
             self.env["IDENTITY_DATA_KEYS"] = f"dev1:{secrets['identity_data_key']}"
         if not self.env.get("IDENTITY_BLIND_INDEX_KEY"):
             self.env["IDENTITY_BLIND_INDEX_KEY"] = secrets["identity_blind_index_key"]
+        if not self.env.get("COURIER_SECRET"):
+            self.env["COURIER_SECRET"] = secrets["courier_secret"]
         if not self.env.get("DATABASE_URL"):
             self.postgres = EmbeddedPostgres(
                 self.var_dir / "pg",
@@ -121,6 +124,7 @@ class Devstack:
             raise StartCancelled("start the API")
         self.env.setdefault("PORT", str(self.api_port))
         self.env["PORT"] = str(self.api_port)
+        self._start_local_courier()  # first: API and worker need its URL
         api = spawn(
             "api",
             [
@@ -149,6 +153,33 @@ class Devstack:
         )
         self.children.append(worker)
         wait_until(self._api_ready, "the API to report ready", 60, api, self.cancel)
+
+    def _start_local_courier(self) -> None:
+        """The local stand-in for a courier's API (EMS/SF-type), unless COURIER_URL points at
+        a real one. It advances each parcel one tracking step every 20 seconds."""
+        if self.env.get("COURIER_URL") or self.env.get("COURIER_BACKEND", "local") != "local":
+            return
+        port = free_ports(1, DEFAULT_COURIER_PORT, exclude={self.api_port})[0]
+        self.env["COURIER_URL"] = f"http://127.0.0.1:{port}"
+        webhook = f"http://127.0.0.1:{self.api_port}/api/v1/delivery/courier-events"
+        courier = spawn(
+            "local-courier",
+            [
+                sys.executable,
+                "-m",
+                "onething.delivery.local_courier",
+                "--port",
+                str(port),
+                "--webhook",
+                webhook,
+                "--auto-advance",
+                self.env.get("DEVSTACK_COURIER_ADVANCE_SECONDS", "20"),
+            ],
+            log_path=self.var_dir / "log" / "local-courier.log",
+            env=self.env,
+        )
+        self.children.append(courier)
+        self.say(f"local courier (stand-in for EMS/SF) {self.env['COURIER_URL']}")
 
     def _api_ready(self) -> bool:
         url = f"http://127.0.0.1:{self.api_port}/readyz"

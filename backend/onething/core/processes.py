@@ -194,6 +194,8 @@ def load_or_create_secrets(path: Path) -> dict[str, str]:
         # 256-bit keys, base64url: identity's field encryption and blind indexes.
         "identity_data_key": _urlsafe_key,
         "identity_blind_index_key": _urlsafe_key,
+        # Signs the local courier service's tracking callbacks (and our calls to it).
+        "courier_secret": _urlsafe_key,
     }
     data: dict[str, str] = json.loads(path.read_text()) if path.is_file() else {}
     missing = [name for name in generators if name not in data]

@@ -228,6 +228,30 @@ class IdentitySettings:
 
 
 @dataclass(frozen=True, slots=True)
+class DeliverySettings:
+    """Mail-home delivery: the courier adapter and the consolidation rule. `courier_secret`
+    signs the courier's tracking callbacks (HMAC-SHA256) and our calls to it."""
+
+    courier_backend: str = "local"
+    courier_url: str = "http://127.0.0.1:8377"
+    courier_secret: str = ""
+    window_days: int = 2  # paper outputs ready within this many working days travel together
+    transit_days: int = 1  # working days a parcel takes; it must still arrive within the limit
+    ship_schedule: str = "10 * * * *"  # cron (UTC): collecting parcels whose day has come leave
+
+    @classmethod
+    def from_env(cls) -> DeliverySettings:
+        return cls(
+            courier_backend=_env("COURIER_BACKEND", "local"),
+            courier_url=_env("COURIER_URL", "http://127.0.0.1:8377").rstrip("/"),
+            courier_secret=_env("COURIER_SECRET", ""),
+            window_days=_env_int("DELIVERY_WINDOW_DAYS", 2),
+            transit_days=_env_int("DELIVERY_TRANSIT_DAYS", 1),
+            ship_schedule=os.environ.get("DELIVERY_SHIP_SCHEDULE", "10 * * * *").strip(),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Everything the process needs, read once from the environment."""
 
@@ -237,6 +261,7 @@ class Settings:
     worker: WorkerSettings = field(default_factory=WorkerSettings)
     identity: IdentitySettings = field(default_factory=IdentitySettings)
     webhooks: WebhookSettings = field(default_factory=WebhookSettings)
+    delivery: DeliverySettings = field(default_factory=DeliverySettings)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -247,4 +272,5 @@ class Settings:
             worker=WorkerSettings.from_env(),
             identity=IdentitySettings.from_env(),
             webhooks=WebhookSettings.from_env(),
+            delivery=DeliverySettings.from_env(),
         )

@@ -9,6 +9,10 @@ if TYPE_CHECKING:
 
 
 def api_handlers() -> list[ControllerRouterHandler]:
-    from onething.delivery.controllers import DeliveryController, ServiceHallController
+    from onething.delivery.controllers import (
+        CourierWebhookController,
+        DeliveryController,
+        ServiceHallController,
+    )
 
-    return [DeliveryController, ServiceHallController]
+    return [DeliveryController, ServiceHallController, CourierWebhookController]

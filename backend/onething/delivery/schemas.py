@@ -68,3 +68,8 @@ class ServiceHallView(msgspec.Struct, kw_only=True):
     region_code: str
     address_zh: str
     hours_zh: str
+
+
+class TrackingAck(msgspec.Struct, kw_only=True):
+    # applied, duplicate (event id seen before), unknown (no such parcel), ignored (late)
+    outcome: str

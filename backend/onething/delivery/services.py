@@ -16,6 +16,7 @@ from onething.applications.states import Actor
 from onething.applications.timeline import record
 from onething.catalog.codes import region_name
 from onething.core.errors import CONFLICT, NOT_FOUND, VALIDATION, ProblemError
+from onething.core.jobs import enqueue_many
 from onething.delivery.choices import CheckedChoice, check_choice
 from onething.delivery.models import DeliveryChoice, Parcel, ParcelItem
 from onething.delivery.schemas import (
@@ -200,5 +201,11 @@ async def change_choice(
     record_choice(
         session, cipher, application.id, checked, who=Who.of(caller), now=now, previous=previous
     )
+    if checked.method == "mail":
+        from onething.delivery.jobs import ORDER, ParcelRef
+        from onething.delivery.parcels import resend_returned
+
+        resent = await resend_returned(session, application.id, now=now)
+        await enqueue_many(session, ORDER, [ParcelRef(parcel_id=p) for p in resent])
     await session.commit()
     return await delivery_view(session, cipher, application.id)

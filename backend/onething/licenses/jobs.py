@@ -8,7 +8,7 @@ from typing import Final
 
 import msgspec
 
-from onething.core.jobs import JobContext, job
+from onething.core.jobs import JobContext, enqueue, job
 
 ISSUE: Final = "licenses.issue"
 
@@ -27,4 +27,12 @@ async def issue_licenses(ctx: JobContext, payload: bytes) -> None:
     async with ctx.sessionmaker() as session, session.begin():
         await issue_for_application(
             session, context_from_settings(ctx.settings), ref.application_id, now=datetime.now(UTC)
+        )
+        # Issued licenses with a paper copy are ready to mail: the delivery domain packs them.
+        from onething.delivery import jobs as delivery_jobs
+
+        await enqueue(
+            session,
+            delivery_jobs.COLLECT,
+            delivery_jobs.ApplicationRef(application_id=ref.application_id),
         )
