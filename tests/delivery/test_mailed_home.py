@@ -103,12 +103,12 @@ async def test_newborn_birth_mailed_home_in_two_parcels(
         assert await courier.event(first["tracking_number"], status) == 200
         [now_first, _] = (await _delivery(api, resident, application_id))["parcels"]
         assert now_first["state"] == status
-    assert (await _states(api, resident, application_id))["birth-medical-certificate"] == "approved"
+    assert (await _states(api, resident, application_id))["birth-medical-certificate"] == "issued"
     assert await courier.event(first["tracking_number"], "delivered") == 200
     states = await _states(api, resident, application_id)
     assert states["birth-medical-certificate"] == "done"
     assert states["hukou-birth-registration"] == "done"
-    assert states["social-security-card"] == "approved"  # its parcel is still on the way
+    assert states["social-security-card"] == "issued"  # its parcel is still on the way
 
     assert await courier.event(second["tracking_number"], "delivered") == 200
     states = await _states(api, resident, application_id)
