@@ -12,6 +12,7 @@ import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.di import Provide
+from litestar.params import JSONBody
 from litestar.response import Redirect
 from sqlalchemy import func, select
 
@@ -106,7 +107,7 @@ class PasskeyController(Controller):
 
     @post("/register/options", operation_id="passkeyRegistrationOptions", status_code=200)
     async def registration_options(
-        self, request: AnyRequest, data: CeremonyStart, db_session: DbSession, ctx: Ctx
+        self, request: AnyRequest, data: JSONBody[CeremonyStart], db_session: DbSession, ctx: Ctx
     ) -> dict[str, Any]:
         """Starts a registration ceremony for the signed-in resident."""
         _check_csrf(request, data.csrf)
@@ -119,7 +120,7 @@ class PasskeyController(Controller):
 
     @post("/register", operation_id="passkeyRegister", status_code=201)
     async def register(
-        self, request: AnyRequest, data: CeremonyAnswer, db_session: DbSession, ctx: Ctx
+        self, request: AnyRequest, data: JSONBody[CeremonyAnswer], db_session: DbSession, ctx: Ctx
     ) -> dict[str, str]:
         """Verifies the authenticator's answer and stores the passkey."""
         _check_csrf(request, data.csrf)
@@ -142,7 +143,7 @@ class PasskeyController(Controller):
 
     @post("/login/options", operation_id="passkeyLoginOptions", status_code=200)
     async def login_options(
-        self, request: AnyRequest, data: CeremonyStart, db_session: DbSession, ctx: Ctx
+        self, request: AnyRequest, data: JSONBody[CeremonyStart], db_session: DbSession, ctx: Ctx
     ) -> dict[str, Any]:
         """Starts a sign-in ceremony (discoverable passkeys: no account is named)."""
         _check_csrf(request, data.csrf)
@@ -152,7 +153,7 @@ class PasskeyController(Controller):
 
     @post("/login", operation_id="passkeyLogin", status_code=200)
     async def login(
-        self, request: AnyRequest, data: CeremonyAnswer, db_session: DbSession, ctx: Ctx
+        self, request: AnyRequest, data: JSONBody[CeremonyAnswer], db_session: DbSession, ctx: Ctx
     ) -> Response[dict[str, str]]:
         """Verifies the signed challenge, starts a new SSO session (`amr` = hwk) and names
         where the browser goes next (only our own authorization endpoint, else `/`)."""
