@@ -1,0 +1,60 @@
+"""Message templates in zh-CN and en (pure). A push shows only the short title: no personal
+data leaves for the push service beyond it; SMS and the in-app list carry title and body."""
+
+from __future__ import annotations
+
+from typing import Final
+
+import msgspec
+
+
+class Template(msgspec.Struct, frozen=True, kw_only=True):
+    title_zh: str
+    title_en: str
+    body_zh: str
+    body_en: str
+
+
+TEMPLATES: Final[dict[str, Template]] = {
+    "parcel.ordered": Template(
+        title_zh="证件已交寄",
+        title_en="Your documents are being mailed",
+        body_zh="第 {parcel} 件邮件已交给快递，运单号 {tracking_number}。",
+        body_en="Parcel {parcel} is with the courier, tracking number {tracking_number}.",
+    ),
+    "parcel.out_for_delivery": Template(
+        title_zh="证件派送中",
+        title_en="Your documents are out for delivery",
+        body_zh="第 {parcel} 件邮件正在派送，请保持电话畅通。",
+        body_en="Parcel {parcel} is out for delivery today; keep your phone at hand.",
+    ),
+    "parcel.delivered": Template(
+        title_zh="证件已签收",
+        title_en="Your documents were delivered",
+        body_zh="第 {parcel} 件邮件已签收，相关事项已办结。",
+        body_en="Parcel {parcel} was delivered; the services in it are done.",
+    ),
+    "parcel.returned": Template(
+        title_zh="邮件被退回，请核对地址",
+        title_en="A parcel came back: check your address",
+        body_zh="第 {parcel} 件邮件未能投递并已退回，请在办件详情中修改收件地址，我们将重新寄出。",
+        body_en="Parcel {parcel} could not be delivered and came back. Correct the address in "
+        "the application and we will send it again.",
+    ),
+}
+
+LANGUAGES: Final = ("zh-CN", "en")
+
+
+class Rendered(msgspec.Struct, frozen=True, kw_only=True):
+    title: str
+    body: str
+
+
+def render(template: str, params: dict[str, object], language: str) -> Rendered:
+    """The message in `language` (zh-CN unless en)."""
+    found = TEMPLATES[template]
+    values = {k: str(v) for k, v in params.items()}
+    if language == "en":
+        return Rendered(title=found.title_en, body=found.body_en.format_map(values))
+    return Rendered(title=found.title_zh, body=found.body_zh.format_map(values))
