@@ -101,6 +101,16 @@ async def test_revocation_shows_on_the_next_verification_and_in_the_status_list(
     assert "text/html" in page.headers["content-type"]
     assert "证照吊销" in page.text
     assert "11500105MB17015110" in page.text
+    # No inline style (the CSP's `style-src 'self'` refuses it): one stylesheet of our own.
+    assert "<style" not in page.text
+    assert '<link rel="stylesheet" href="/verify/page.css">' in page.text
+    csp = page.headers["content-security-policy"]
+    assert "style-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    sheet = await api.get("/verify/page.css")
+    assert sheet.status_code == 200
+    assert sheet.headers["content-type"].startswith("text/css")
+    assert "font-size:18px" in sheet.text
 
     listed = await api.get("/api/v1/licenses/status-lists/health-commission/revocation")
     assert listed.status_code == 200

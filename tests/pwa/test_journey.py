@@ -154,4 +154,7 @@ async def test_a_resident_submits_newborn_birth_and_sees_a_clerks_approval_on_th
     await page.get_by_role("link", name="打开核验页面（二维码）").click()
     await page.wait_for_url("**/verify/**")
     await expect(page.locator("h1")).to_contain_text("证照有效")
+    # Its stylesheet applies under the CSP (an inline <style> was refused: console error).
+    assert await page.evaluate("getComputedStyle(document.body).fontSize") == "18px"
+    assert watch.problems == []
     assert clerk_watch.problems == []

@@ -1,5 +1,6 @@
 """The public verification page a phone camera opens from a license's QR code: plain HTML,
-no script, the same check as `GET /api/v1/licenses/verify/{token}`."""
+no script, the same check as `GET /api/v1/licenses/verify/{token}`. Its only stylesheet is
+served from `/verify/page.css`: the CSP (`style-src 'self'`) refuses inline styles."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from onething.licenses.context import LicensesContext, context_from_state
 from onething.licenses.schemas import VerificationResult
 from onething.licenses.verification import verify_token
 
+STYLESHEET_PATH: Final = "/verify/page.css"
 _STYLE: Final = (
     "body{font-family:system-ui,'Noto Sans SC',sans-serif;max-width:34rem;margin:2rem auto;"
     "padding:0 1rem;line-height:1.5;font-size:18px;color:#1a1a1a}"
@@ -28,7 +30,7 @@ def _page(title: str, body: str, status: int) -> Response[str]:
     html = (
         f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width,initial-scale=1">'
-        f"<title>{escape(title)}</title><style>{_STYLE}</style></head>"
+        f'<title>{escape(title)}</title><link rel="stylesheet" href="{STYLESHEET_PATH}"></head>'
         f"<body><main>{body}</main></body></html>"
     )
     return Response(
@@ -58,6 +60,18 @@ def _result(result: VerificationResult) -> str:
     ]
     items = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in rows)
     return f"{verdict}<p>签名已用发证机关公布的公钥验证。</p><dl>{items}</dl>"
+
+
+@get(
+    STYLESHEET_PATH,
+    include_in_schema=False,
+    media_type="text/css",
+    name="license-verify-stylesheet",
+    sync_to_thread=False,
+)
+def verify_stylesheet() -> str:
+    """The verify page's stylesheet."""
+    return _STYLE
 
 
 @get(

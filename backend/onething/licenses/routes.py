@@ -26,6 +26,6 @@ def api_handlers() -> list[ControllerRouterHandler]:
 
 def page_handlers() -> list[ControllerRouterHandler]:
     """Outside /api/v1: the verification page a phone opens from a license's QR code."""
-    from onething.licenses.pages import verify_page
+    from onething.licenses.pages import verify_page, verify_stylesheet
 
-    return [verify_page]
+    return [verify_page, verify_stylesheet]
