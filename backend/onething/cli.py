@@ -11,6 +11,7 @@ import click
 
 from onething.catalog.cli import catalog
 from onething.core.settings import REPO_ROOT, Settings
+from onething.licenses.cli import licenses
 
 
 @click.group()
@@ -19,6 +20,7 @@ def main() -> None:
 
 
 main.add_command(catalog)
+main.add_command(licenses)
 
 
 @main.command()

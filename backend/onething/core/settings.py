@@ -252,6 +252,26 @@ class DeliverySettings:
 
 
 @dataclass(frozen=True, slots=True)
+class LicenseKeySettings:
+    """Where issuing departments' signing keys live. With `kms_url` set, a department's key
+    can be one an HSM/KMS holds, referenced by id (`onething licenses use-kms-key`); with
+    `generate_keys` off (production), a department without such a key cannot issue, instead of
+    the platform generating a key of its own (the development default)."""
+
+    kms_url: str = ""
+    kms_token: str = ""
+    generate_keys: bool = True
+
+    @classmethod
+    def from_env(cls) -> LicenseKeySettings:
+        return cls(
+            kms_url=_env("LICENSE_KMS_URL", "").rstrip("/"),
+            kms_token=_env("LICENSE_KMS_TOKEN", ""),
+            generate_keys=_env_bool("LICENSE_GENERATE_KEYS", default=True),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Everything the process needs, read once from the environment."""
 
@@ -262,6 +282,7 @@ class Settings:
     identity: IdentitySettings = field(default_factory=IdentitySettings)
     webhooks: WebhookSettings = field(default_factory=WebhookSettings)
     delivery: DeliverySettings = field(default_factory=DeliverySettings)
+    license_keys: LicenseKeySettings = field(default_factory=LicenseKeySettings)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -273,4 +294,5 @@ class Settings:
             identity=IdentitySettings.from_env(),
             webhooks=WebhookSettings.from_env(),
             delivery=DeliverySettings.from_env(),
+            license_keys=LicenseKeySettings.from_env(),
         )

@@ -11,16 +11,26 @@ from litestar.datastructures import State
 from onething.catalog.loader import load_catalog
 from onething.core.storage import ObjectStorage
 from onething.identity.crypto import BlindIndexer, FieldCipher
+from onething.licenses.kms import HttpKeyService, KeyService
 
 if TYPE_CHECKING:
     from onething.catalog.model import Catalog
-    from onething.core.settings import Settings
+    from onething.core.settings import LicenseKeySettings, Settings
 
 
 class LicensesContext:
     """A plain class (Litestar hands it to handlers as it is)."""
 
-    __slots__ = ("bucket", "catalog", "cipher", "indexer", "public_url", "storage")
+    __slots__ = (
+        "bucket",
+        "catalog",
+        "cipher",
+        "generate_keys",
+        "indexer",
+        "key_service",
+        "public_url",
+        "storage",
+    )
 
     def __init__(
         self,
@@ -30,6 +40,8 @@ class LicensesContext:
         indexer: BlindIndexer,
         storage: ObjectStorage,
         public_url: str,
+        key_service: KeyService | None = None,
+        generate_keys: bool = True,
     ) -> None:
         self.catalog = catalog
         self.cipher = cipher
@@ -37,6 +49,8 @@ class LicensesContext:
         self.storage = storage
         self.bucket = storage.settings.licenses_bucket
         self.public_url = public_url.rstrip("/")
+        self.key_service = key_service
+        self.generate_keys = generate_keys
 
     def verify_url(self, token: str) -> str:
         return f"{self.public_url}/verify/{token}"
@@ -53,7 +67,16 @@ def context_from_state(state: State) -> LicensesContext:
         indexer=state.identity.indexer,
         storage=state.storage,
         public_url=state.settings.app.public_url,
+        key_service=key_service(state.settings.license_keys),
+        generate_keys=state.settings.license_keys.generate_keys,
     )
+
+
+def key_service(settings: LicenseKeySettings) -> KeyService | None:
+    """The HSM/KMS client when one is configured."""
+    if not settings.kms_url:
+        return None
+    return HttpKeyService(settings.kms_url, settings.kms_token)
 
 
 @functools.lru_cache(maxsize=8)
@@ -65,4 +88,6 @@ def context_from_settings(settings: Settings) -> LicensesContext:
         indexer=BlindIndexer.from_config(settings.identity.blind_index_key),
         storage=ObjectStorage(settings.s3),
         public_url=settings.app.public_url,
+        key_service=key_service(settings.license_keys),
+        generate_keys=settings.license_keys.generate_keys,
     )

@@ -39,7 +39,7 @@ async def export_credential(
     row, _ = await visible_license(session, ctx, caller, license_id, now=now, allow_grantee=True)
     dept = ctx.catalog.departments[row.issuer_department]
     license_type = ctx.catalog.license_types[row.license_type]
-    signer = await issuer_key(session, ctx.cipher, dept.id, dept.code, now)
+    signer = await issuer_key(session, ctx, dept.id, dept.code, now)
     await session.commit()  # a key created just now must be kept
     metadata = unseal_metadata(ctx, row)
     list_url = status_list_url(ctx, dept.id, StatusPurpose.REVOCATION)
@@ -48,7 +48,7 @@ async def export_credential(
         "id": f"urn:uuid:{row.id}",
         "type": ["VerifiableCredential", CREDENTIAL_TYPE],
         "name": license_type.name.zh,
-        "issuer": {"id": did_key(signer.key), "name": dept.name.zh},
+        "issuer": {"id": did_key(signer.public), "name": dept.name.zh},
         "validFrom": _stamp(row.issued_at),
         "credentialSubject": {
             "type": "LicenseHolder",
@@ -68,4 +68,4 @@ async def export_credential(
         credential["validUntil"] = _stamp(
             dt.datetime.combine(row.valid_until, dt.time(23, 59, 59), tzinfo=dt.UTC)
         )
-    return add_data_integrity_proof(credential, signer, created=_stamp(now))
+    return await add_data_integrity_proof(credential, signer, created=_stamp(now))

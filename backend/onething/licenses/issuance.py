@@ -279,9 +279,9 @@ async def issue(
             ctx.cipher, {"id_number": number}, table=HOLDER_TABLE, row_id=row.id
         )
         row.holder_index = ctx.indexer.index(ID_NUMBER_PURPOSE, number)
-    signer = await issuer_key(session, ctx.cipher, dept.id, dept.code, now)
+    signer = await issuer_key(session, ctx, dept.id, dept.code, now)
     row.kid = signer.kid
-    row.qr_token = sign_qr_token(
+    row.qr_token = await sign_qr_token(
         signer,
         {
             "iss": dept.code,
@@ -317,7 +317,7 @@ async def issue(
         table=FACE_TABLE,
         row_id=row.id,
     )
-    row.signature = sign_detached(signer, metadata, row.sha256)
+    row.signature = await sign_detached(signer, metadata, row.sha256)
     session.add(row)
     session.add(
         LicenseEvent(

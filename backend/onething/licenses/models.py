@@ -60,15 +60,22 @@ def _one_of(column: str, values: list[str]) -> str:
 
 
 class LicenseSigningKey(Base):
-    """An issuing department's Ed25519 key; the private half sealed, the public one published."""
+    """An issuing department's Ed25519 key, the public half published; the private half either
+    sealed here (generated dev keys) or held by an HSM/KMS under `key_ref`."""
 
     __tablename__ = "license_signing_keys"
+    __table_args__ = (
+        CheckConstraint(
+            "(private_jwk_encrypted IS NULL) <> (key_ref IS NULL)", name="sealed_or_referenced"
+        ),
+    )
 
     kid: Mapped[str] = mapped_column(String(96), primary_key=True)
     department: Mapped[str] = mapped_column(_ID, index=True)
     issuer_code: Mapped[str] = mapped_column(String(18))
     alg: Mapped[str] = mapped_column(String(16))
-    private_jwk_encrypted: Mapped[str] = mapped_column(Text)
+    private_jwk_encrypted: Mapped[str | None] = mapped_column(Text)
+    key_ref: Mapped[str | None] = mapped_column(String(200))
     public_jwk: Mapped[dict[str, Any]] = mapped_column(JSONB)
     created_at: Mapped[datetime] = mapped_column(_TZ)
     retired_at: Mapped[datetime | None] = mapped_column(_TZ)

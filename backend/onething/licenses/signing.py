@@ -1,8 +1,10 @@
 """Issuers' signatures: one Ed25519 key per issuing department, detached JWS (EdDSA) over the
 canonical metadata plus the file's SHA-256, compact QR tokens, and the public JWKS.
 
-Dev keys are generated on first need and stored sealed with the platform's data key. The
-signing primitives here are pure; key storage is in `keyring.py`.
+Where a private key lives is not this module's concern: an `IssuerKey` carries the public key
+and an async `sign(message) -> signature`, either the platform's own sealed dev key or a call
+to a key service (HSM/KMS) holding the key by id (`keyring.py`, `kms.py`). Compact JWS are
+assembled here (RFC 7515 §7.1), so a remote signer only ever sees the signing input.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import base64
 import hashlib
 import json
 import warnings
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -55,13 +58,55 @@ def signed_payload(metadata: dict[str, Any], file_sha256: str) -> bytes:
     return canonical_json({"metadata": metadata, "file_sha256": file_sha256})
 
 
+MessageSigner = Callable[[bytes], Awaitable[bytes]]
+
+
 @dataclass(frozen=True)
 class IssuerKey:
-    """A department's current signing key."""
+    """A department's current signing key: its public half, and how to sign with it."""
 
     kid: str
-    key: OKPKey
+    public: OKPKey
     issuer_code: str
+    sign: MessageSigner
+
+
+def local_signer(key: OKPKey) -> MessageSigner:
+    """Signing with a private key held in this process (the sealed dev keys)."""
+    private = key.private_key
+    if private is None:  # pragma: no cover - a public key cannot sign
+        msg = "a private key is needed to sign"
+        raise ValueError(msg)
+
+    async def sign(message: bytes) -> bytes:
+        return private.sign(message)  # type: ignore[union-attr]
+
+    return sign
+
+
+async def _signature(signer: IssuerKey, message: bytes) -> bytes:
+    """Sign, then check the signature with the published public half: a key service that
+    answered with another key's signature is caught here, not by the first verifier."""
+    from cryptography.exceptions import InvalidSignature
+
+    signature = await signer.sign(message)
+    try:
+        signer.public.public_key.verify(signature, message)  # type: ignore[union-attr]
+    except (InvalidSignature, ValueError) as exc:
+        msg = f"the signature made with key {signer.kid} does not verify with its public key"
+        raise SignatureMismatchError(msg) from exc
+    return signature
+
+
+class SignatureMismatchError(Exception):
+    """The signer's output does not verify with the key's published public half."""
+
+
+async def _compact(signer: IssuerKey, header: dict[str, Any], payload: bytes) -> str:
+    protected = _b64url(json.dumps(header, separators=(",", ":"), sort_keys=True).encode())
+    signing_input = f"{protected}.{_b64url(payload)}"
+    signature = await _signature(signer, signing_input.encode("ascii"))
+    return f"{signing_input}.{_b64url(signature)}"
 
 
 def new_ed25519_key() -> OKPKey:
@@ -79,12 +124,10 @@ def public_jwk(kid: str, key: OKPKey, issuer_code: str) -> dict[str, Any]:
     return public
 
 
-def sign_detached(signer: IssuerKey, metadata: dict[str, Any], file_sha256: str) -> str:
+async def sign_detached(signer: IssuerKey, metadata: dict[str, Any], file_sha256: str) -> str:
     """Compact JWS with the payload detached (RFC 7515 appendix F): `header..signature`."""
     header = {"alg": ALG, "kid": signer.kid, "typ": METADATA_TYP}
-    token = jws.serialize_compact(
-        header, signed_payload(metadata, file_sha256), signer.key, algorithms=ALGORITHMS
-    )
+    token = await _compact(signer, header, signed_payload(metadata, file_sha256))
     protected, _, signature = token.split(".")
     return f"{protected}..{signature}"
 
@@ -101,9 +144,9 @@ def verify_detached(
     return _verify_compact(f"{protected}.{payload}.{rest}", jwks) is not None
 
 
-def sign_qr_token(signer: IssuerKey, claims: dict[str, Any]) -> str:
+async def sign_qr_token(signer: IssuerKey, claims: dict[str, Any]) -> str:
     header = {"alg": ALG, "kid": signer.kid, "typ": QR_TYP}
-    return jws.serialize_compact(header, canonical_json(claims), signer.key, algorithms=ALGORITHMS)
+    return await _compact(signer, header, canonical_json(claims))
 
 
 def verify_qr_token(token: str, jwks: dict[str, Any]) -> dict[str, Any] | None:
@@ -184,11 +227,11 @@ def _proof_hash(document: dict[str, Any], proof_config: dict[str, Any]) -> bytes
     )
 
 
-def add_data_integrity_proof(
+async def add_data_integrity_proof(
     document: dict[str, Any], signer: IssuerKey, *, created: str
 ) -> dict[str, Any]:
     """The document with a `DataIntegrityProof` (cryptosuite eddsa-jcs-2022) added."""
-    method = did_key(signer.key)
+    method = did_key(signer.public)
     config = {
         "@context": document["@context"],
         "type": "DataIntegrityProof",
@@ -197,7 +240,7 @@ def add_data_integrity_proof(
         "verificationMethod": f"{method}#{method.removeprefix('did:key:')}",
         "proofPurpose": "assertionMethod",
     }
-    signature = signer.key.private_key.sign(_proof_hash(document, config))  # type: ignore[union-attr]
+    signature = await _signature(signer, _proof_hash(document, config))
     proof = {k: v for k, v in config.items() if k != "@context"}
     proof["proofValue"] = "z" + base58btc(signature)
     return {**document, "proof": proof}

@@ -174,14 +174,14 @@ async def status_list(
             )
         )
     ).scalars()
-    signer = await issuer_key(session, ctx.cipher, dept.id, dept.code, now)
+    signer = await issuer_key(session, ctx, dept.id, dept.code, now)
     await session.commit()  # a key created just now must be kept
     stamp = now.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     credential = list_credential(
         url=status_list_url(ctx, department, purpose),
-        issuer={"id": did_key(signer.key), "name": dept.name.zh},
+        issuer={"id": did_key(signer.public), "name": dept.name.zh},
         purpose=purpose,
         encoded_list=encode_bits(indexes),
         valid_from=stamp,
     )
-    return add_data_integrity_proof(credential, signer, created=stamp)
+    return await add_data_integrity_proof(credential, signer, created=stamp)
