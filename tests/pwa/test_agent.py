@@ -35,6 +35,9 @@ async def test_an_agent_submits_for_a_resident_who_then_sees_it_and_revokes_the_
     await agent.locator("#delegation-phone").fill(accounts.resident_phone)
     await agent.locator("#delegation-bundle").select_option(NEWBORN)
     await agent.get_by_role("button", name="发送确认短信").click()
+    # The code field shows once the request has been answered (the SMS is in the outbox then;
+    # reading the outbox before that raced the request and failed now and then).
+    await expect(agent.locator("#delegation-code")).to_be_visible()
     # The resident reads out the code they received.
     code = await latest_code(agent, live_server, accounts.resident_phone)
     await agent.locator("#delegation-code").fill(code)
