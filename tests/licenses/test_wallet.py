@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -13,8 +14,12 @@ import pypdfium2 as pdfium
 from application_helpers import People, Tokens
 from license_helpers import Client, newborn_with_licenses
 
+from onething.core.jobs import periodic_jobs
+from onething.core.settings import Settings
 from onething.licenses.context import LicensesContext
+from onething.licenses.jobs import PURGE_COPIES
 from onething.licenses.signing import sha256_hex
+from onething.licenses.wallet import purge_copies
 
 
 def _text(pdf: bytes) -> str:
@@ -119,6 +124,34 @@ async def test_an_annotated_copy_differs_carries_reason_and_expiry_and_its_url_e
         public = await http.get(copy["url"].split("?")[0])
     assert public.status_code == 403
 
+    # Copies are purged once their URL is long dead; the originals are never touched. (The
+    # bucket is the whole session's: other tests' copies, all made minutes ago, may be there.)
+    copy_key = copy["url"].split("?")[0].split(licenses_ctx.bucket + "/")[1]
+    now = dt.datetime.now(dt.UTC)
+    hour = dt.timedelta(hours=1)
+    assert await purge_copies(licenses_ctx, retention=hour, now=now) == 0  # too young
+    # A retention shorter than the URL's life is lengthened to it: a live link keeps working.
+    assert await purge_copies(licenses_ctx, retention=dt.timedelta(0), now=now) == 0
+    assert copy_key in await _keys(licenses_ctx, "copies/")
+    originals = await _keys(licenses_ctx, "originals/")
+    assert len(originals) >= 2
+    assert await purge_copies(licenses_ctx, retention=hour, now=now + 2 * hour) >= 1
+    assert await _keys(licenses_ctx, "copies/") == []
+    assert await _keys(licenses_ctx, "originals/") == originals
+    async with httpx.AsyncClient() as http:
+        gone = await http.get(copy["url"])
+    assert gone.status_code == 404
+
+
+async def _keys(ctx: LicensesContext, prefix: str) -> list[str]:
+    """Every object version under `prefix` (a hidden version would still be data kept)."""
+    listed = await asyncio.to_thread(
+        ctx.storage.client.list_object_versions, Bucket=ctx.bucket, Prefix=prefix
+    )
+    return sorted(
+        item["Key"] for item in [*listed.get("Versions", []), *listed.get("DeleteMarkers", [])]
+    )
+
 
 async def test_a_revoked_license_gives_no_copy(
     api: Client, people: People, tokens: Tokens, drain: Any
@@ -143,3 +176,9 @@ async def test_a_revoked_license_gives_no_copy(
     )
     assert refused.status_code == 409
     assert refused.headers["content-type"].startswith("application/problem+json")
+
+
+def test_copies_are_purged_on_the_workers_schedule_unless_it_is_empty(settings: Settings) -> None:
+    assert periodic_jobs(settings)[PURGE_COPIES] == "41 * * * *"
+    off = replace(settings, licenses=replace(settings.licenses, copy_purge_schedule=""))
+    assert PURGE_COPIES not in periodic_jobs(off)

@@ -252,22 +252,28 @@ class DeliverySettings:
 
 
 @dataclass(frozen=True, slots=True)
-class LicenseKeySettings:
+class LicenseSettings:
     """Where issuing departments' signing keys live. With `kms_url` set, a department's key
     can be one an HSM/KMS holds, referenced by id (`onething licenses use-kms-key`); with
     `generate_keys` off (production), a department without such a key cannot issue, instead of
-    the platform generating a key of its own (the development default)."""
+    the platform generating a key of its own (the development default). Annotated copies
+    (加注件) are reachable only through a 5-minute URL: their objects are deleted once older
+    than `copy_retention_minutes`, by `licenses.purge_copies` on `copy_purge_schedule`."""
 
     kms_url: str = ""
     kms_token: str = ""
     generate_keys: bool = True
+    copy_retention_minutes: int = 60
+    copy_purge_schedule: str = "41 * * * *"
 
     @classmethod
-    def from_env(cls) -> LicenseKeySettings:
+    def from_env(cls) -> LicenseSettings:
         return cls(
             kms_url=_env("LICENSE_KMS_URL", "").rstrip("/"),
             kms_token=_env("LICENSE_KMS_TOKEN", ""),
             generate_keys=_env_bool("LICENSE_GENERATE_KEYS", default=True),
+            copy_retention_minutes=_env_int("LICENSE_COPY_RETENTION_MINUTES", 60),
+            copy_purge_schedule=os.environ.get("LICENSE_COPY_PURGE_SCHEDULE", "41 * * * *").strip(),
         )
 
 
@@ -282,7 +288,7 @@ class Settings:
     identity: IdentitySettings = field(default_factory=IdentitySettings)
     webhooks: WebhookSettings = field(default_factory=WebhookSettings)
     delivery: DeliverySettings = field(default_factory=DeliverySettings)
-    license_keys: LicenseKeySettings = field(default_factory=LicenseKeySettings)
+    licenses: LicenseSettings = field(default_factory=LicenseSettings)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -294,5 +300,5 @@ class Settings:
             identity=IdentitySettings.from_env(),
             webhooks=WebhookSettings.from_env(),
             delivery=DeliverySettings.from_env(),
-            license_keys=LicenseKeySettings.from_env(),
+            licenses=LicenseSettings.from_env(),
         )

@@ -12,6 +12,7 @@ from botocore.exceptions import ClientError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from datetime import datetime
 
     from mypy_boto3_s3 import S3Client
 
@@ -105,6 +106,24 @@ class ObjectStorage:
             )
         )
         return url
+
+    async def delete_older_than(self, bucket: str, prefix: str, before: datetime) -> int:
+        """Delete every version (and delete marker) under `prefix` last modified before
+        `before` — in a versioned bucket a plain delete would only hide the data. Returns how
+        many versions went."""
+        return await self._run(partial(self._delete_older_than, bucket, prefix, before))
+
+    def _delete_older_than(self, bucket: str, prefix: str, before: datetime) -> int:
+        deleted = 0
+        paginator = self.client.get_paginator("list_object_versions")
+        for page in paginator.paginate(Bucket=bucket, Prefix=prefix):
+            for item in [*page.get("Versions", []), *page.get("DeleteMarkers", [])]:
+                if item["LastModified"] < before:
+                    self.client.delete_object(
+                        Bucket=bucket, Key=item["Key"], VersionId=item["VersionId"]
+                    )
+                    deleted += 1
+        return deleted
 
     async def get_bytes(self, bucket: str, key: str) -> bytes:
         response = await self._run(partial(self.client.get_object, Bucket=bucket, Key=key))

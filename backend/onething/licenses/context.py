@@ -15,7 +15,7 @@ from onething.licenses.kms import HttpKeyService, KeyService
 
 if TYPE_CHECKING:
     from onething.catalog.model import Catalog
-    from onething.core.settings import LicenseKeySettings, Settings
+    from onething.core.settings import LicenseSettings, Settings
 
 
 class LicensesContext:
@@ -67,12 +67,12 @@ def context_from_state(state: State) -> LicensesContext:
         indexer=state.identity.indexer,
         storage=state.storage,
         public_url=state.settings.app.public_url,
-        key_service=key_service(state.settings.license_keys),
-        generate_keys=state.settings.license_keys.generate_keys,
+        key_service=key_service(state.settings.licenses),
+        generate_keys=state.settings.licenses.generate_keys,
     )
 
 
-def key_service(settings: LicenseKeySettings) -> KeyService | None:
+def key_service(settings: LicenseSettings) -> KeyService | None:
     """The HSM/KMS client when one is configured."""
     if not settings.kms_url:
         return None
@@ -88,6 +88,6 @@ def context_from_settings(settings: Settings) -> LicensesContext:
         indexer=BlindIndexer.from_config(settings.identity.blind_index_key),
         storage=ObjectStorage(settings.s3),
         public_url=settings.app.public_url,
-        key_service=key_service(settings.license_keys),
-        generate_keys=settings.license_keys.generate_keys,
+        key_service=key_service(settings.licenses),
+        generate_keys=settings.licenses.generate_keys,
     )

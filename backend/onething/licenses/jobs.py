@@ -7,10 +7,14 @@ from datetime import UTC, datetime
 from typing import Final
 
 import msgspec
+import structlog
 
-from onething.core.jobs import JobContext, enqueue, job
+from onething.core.jobs import JobContext, enqueue, job, periodic
 
 ISSUE: Final = "licenses.issue"
+PURGE_COPIES: Final = "licenses.purge_copies"
+
+log = structlog.get_logger(__name__)
 
 
 class ApplicationRef(msgspec.Struct, frozen=True):
@@ -36,3 +40,24 @@ async def issue_licenses(ctx: JobContext, payload: bytes) -> None:
             delivery_jobs.COLLECT,
             delivery_jobs.ApplicationRef(application_id=ref.application_id),
         )
+
+
+@job(PURGE_COPIES)
+async def purge_annotated_copies(ctx: JobContext, payload: bytes) -> None:
+    """Run by the worker's scheduler (LICENSE_COPY_PURGE_SCHEDULE); payload unused."""
+    del payload
+    from datetime import timedelta
+
+    from onething.licenses.context import context_from_settings
+    from onething.licenses.wallet import purge_copies
+
+    settings = ctx.settings.licenses
+    deleted = await purge_copies(
+        context_from_settings(ctx.settings),
+        retention=timedelta(minutes=settings.copy_retention_minutes),
+        now=datetime.now(UTC),
+    )
+    log.info("annotated_copies_purged", deleted=deleted)
+
+
+periodic(PURGE_COPIES, lambda settings: settings.licenses.copy_purge_schedule)

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 SCOPE: Final = "licenses"
 COPY_URL_SECONDS: Final = 300  # the brief's ceiling: five minutes
+COPIES_PREFIX: Final = "copies/"
 Relation = Literal["holder", "guardian", "grantee"]
 
 
@@ -212,7 +213,7 @@ async def annotated_copy(
             annotation=Annotation(reason=reason, made_on=today, expires_on=expires_on),
         ),
     )
-    key = f"copies/{today:%Y/%m}/{uuid.uuid4().hex}.pdf"
+    key = f"{COPIES_PREFIX}{today:%Y/%m}/{uuid.uuid4().hex}.pdf"
     await ctx.storage.put_bytes(ctx.bucket, key, pdf, "application/pdf")
     principal = caller.principal
     digest = sha256_hex(pdf)
@@ -243,3 +244,12 @@ async def annotated_copy(
         copy_expires_on=expires_on,
         sha256=digest,
     )
+
+
+async def purge_copies(ctx: LicensesContext, *, retention: dt.timedelta, now: dt.datetime) -> int:
+    """Delete annotated copies older than `retention` (never less than their URL's life, so a
+    handed-out link keeps working): once the URL is dead nobody can fetch the object, and a
+    copy of personal data kept without a use is a liability. The holder keeps what they
+    downloaded; the copy's reason, expiry and SHA-256 stay in `license_events`."""
+    kept = max(retention, dt.timedelta(seconds=COPY_URL_SECONDS))
+    return await ctx.storage.delete_older_than(ctx.bucket, COPIES_PREFIX, now - kept)
