@@ -61,6 +61,8 @@ async def test_a_submission_creates_one_task_per_service_in_dependency_order(
     # Planned dates follow the chain: hukou ends after the birth certificate does.
     due = {t["service"]: t["due_on"] for t in body["tasks"]}
     assert due["hukou-birth-registration"] > due["birth-medical-certificate"]
+    # ... and every department's planned date keeps the bundle's promise (in-bundle limits).
+    assert max(due.values()) <= promised
     assert all(t["due_planned"] for t in body["tasks"])
     async with sessionmaker() as session:
         jobs = (

@@ -9,7 +9,7 @@ import pytest
 
 from onething.catalog.loader import REPO_CATALOG, CatalogInvalid, check_catalog, load_catalog
 from onething.catalog.merge import merge
-from onething.catalog.model import Catalog
+from onething.catalog.model import Catalog, effective_time_limit
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -129,7 +129,7 @@ def test_a_new_bundle_file_of_existing_services_loads_without_code_changes(tmp_p
     (root / "bundles" / "new-parents.yaml").write_text(
         "id: new-parents\n"
         "name: {zh: 新手父母一件事, en: New parents}\n"
-        "time_limit_days: 5\n"
+        "time_limit_days: 13\n"
         "services:\n"
         "  - service: hukou-birth-registration\n"
         "  - service: social-security-card\n"
@@ -270,3 +270,59 @@ def _edit(path: Path, old: str, new: str) -> None:
     text = path.read_text("utf-8")
     assert old in text
     path.write_text(text.replace(old, new), "utf-8")
+
+
+def test_a_bundle_that_cannot_keep_its_promise_is_refused_naming_the_chain(
+    tmp_path: Path,
+) -> None:
+    # alpha (5 working days) → beta (3): 8 days of work behind a promise of 5.
+    root = _copy(FIXTURES / "minimal", tmp_path)
+    _edit(root / "bundles/demo.yaml", "time_limit_days: 8\n", "time_limit_days: 5\n")
+    _, errors = check_catalog(root)
+    assert [(e.code, e.file, e.line) for e in errors] == [
+        ("time_limit", "minimal/bundles/demo.yaml", 3)
+    ]
+    assert "alpha (5) → beta (3) takes 8" in errors[0].message
+    # Shortening alpha inside the bundle (联办时限) keeps the promise: 2 + 3 = 5.
+    _edit(
+        root / "bundles/demo.yaml",
+        "  - service: alpha\n",
+        "  - service: alpha\n    time_limit_days: 2\n",
+    )
+    loaded, errors = check_catalog(root)
+    assert errors == []
+    assert loaded is not None
+    demo = loaded.bundles["demo"]
+    alpha = next(m for m in demo.services if m.service == "alpha")
+    assert effective_time_limit(alpha, loaded.services["alpha"]) == 2
+
+
+def test_a_bundle_may_shorten_a_service_s_limit_but_never_lengthen_it(tmp_path: Path) -> None:
+    root = _copy(FIXTURES / "minimal", tmp_path)
+    _edit(root / "bundles/demo.yaml", "time_limit_days: 8\n", "time_limit_days: 10\n")
+    _edit(
+        root / "bundles/demo.yaml",
+        "  - service: beta\n",
+        "  - service: beta\n    time_limit_days: 4\n",
+    )
+    _, errors = check_catalog(root)
+    assert [e.code for e in errors] == ["time_limit"]
+    assert "more than its own limit of 3" in errors[0].message
+
+
+def _longest_chain(catalog: Catalog, bundle_id: str) -> int:
+    members = {m.service: m for m in catalog.bundles[bundle_id].services}
+
+    def chain(service: str) -> int:
+        own = effective_time_limit(members[service], catalog.services[service])
+        return own + max((chain(d) for d in members[service].after), default=0)
+
+    return max(chain(s) for s in members)
+
+
+def test_every_bundle_of_the_catalog_keeps_its_promise(catalog: Catalog) -> None:
+    """Each chain of services along `after`, at its in-bundle limits, fits the bundle's days."""
+    for bundle in catalog.bundles.values():
+        assert _longest_chain(catalog, bundle.id) <= bundle.time_limit_days, bundle.id
+    newborn = {m.service: m.time_limit_days for m in catalog.bundles["newborn-birth"].services}
+    assert newborn["social-security-card"] == 3  # its own limit is 10

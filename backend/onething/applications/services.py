@@ -28,6 +28,7 @@ from onething.applications.timeline import record
 from onething.applications.views import application_view, event_view
 from onething.catalog.form import MergedForm
 from onething.catalog.merge import MergeError, merge
+from onething.catalog.model import effective_time_limit
 from onething.catalog.validate import validate_answers
 from onething.core.errors import NOT_FOUND, VALIDATION, FieldError, ProblemError
 from onething.core.jobs import enqueue_many
@@ -122,6 +123,7 @@ async def submit_application(
         record_choice(session, ctx.cipher, application.id, delivery, who=who, now=now)
 
     upstream = upstream_of(bundle, form.services)
+    members = {member.service: member for member in bundle.services}
     tasks = [
         Task(
             id=uuid.uuid4(),
@@ -130,7 +132,7 @@ async def submit_application(
             department=catalog.services[service_id].department,
             state=(TaskState.WAITING_UPSTREAM if upstream[service_id] else TaskState.SUBMITTED),
             waits_for=list(upstream[service_id]),
-            time_limit_days=catalog.services[service_id].time_limit_days,
+            time_limit_days=effective_time_limit(members[service_id], catalog.services[service_id]),
             attachments=[],
             updated_at=now,
         )

@@ -1,5 +1,6 @@
 """Bundle rules: members exist, dependencies form a DAG, situations refer to real things,
-services agree on shared elements, and produced facts flow downstream instead of being asked."""
+services agree on shared elements, produced facts flow downstream instead of being asked, and
+the bundle's promised time limit can be kept."""
 
 from __future__ import annotations
 
@@ -9,7 +10,14 @@ from collections.abc import Set as AbstractSet
 
 from onething.catalog.checks import Entry, Index, check_constraints, duplicates_in, element_base
 from onething.catalog.constraints import ConstraintConflict, Effective, intersect
-from onething.catalog.model import Bundle, Constraints, FormField, Service, SituationOption
+from onething.catalog.model import (
+    Bundle,
+    Constraints,
+    FormField,
+    Service,
+    SituationOption,
+    effective_time_limit,
+)
 from onething.catalog.sources import CatalogError, KeyPath
 
 
@@ -28,7 +36,11 @@ def check_bundles(
             found = _check_situations(entry, index)
         if not found:
             # Deeper rules need every reference resolved and an acyclic graph.
-            found = _check_conflicts(entry, index) + _check_produced(entry, index)
+            found = (
+                _check_conflicts(entry, index)
+                + _check_produced(entry, index)
+                + _check_time_limits(entry, index)
+            )
         errors += found
     return errors
 
@@ -309,4 +321,42 @@ def _check_produced(entry: Entry[Bundle], index: Index) -> list[CatalogError]:
                 )
                 path = ("services", position[member.service])
                 errors.append(entry.error("produced_not_upstream", message, *path))
+    return errors
+
+
+def _check_time_limits(entry: Entry[Bundle], index: Index) -> list[CatalogError]:
+    """The bundle's promise must hold when every department uses its whole time: no chain of
+    services along `after` may need more working days than the bundle promises. A bundle may
+    shorten a service's limit for its members (联办时限), never lengthen it."""
+    bundle = entry.value
+    errors: list[CatalogError] = []
+    limits: dict[str, int] = {}
+    for i, member in enumerate(bundle.services):
+        service = index.services[member.service].value
+        if member.time_limit_days is not None and member.time_limit_days > service.time_limit_days:
+            message = (
+                f"`{member.service}` has {member.time_limit_days} working days in bundle "
+                f"`{bundle.id}`, more than its own limit of {service.time_limit_days}: a bundle "
+                "may only shorten a service's time limit"
+            )
+            errors.append(entry.error("time_limit", message, "services", i, "time_limit_days"))
+        limits[member.service] = effective_time_limit(member, service)
+    after = {member.service: member.after for member in bundle.services}
+    longest: dict[str, tuple[int, list[str]]] = {}
+
+    def chain(node: str) -> tuple[int, list[str]]:
+        if node not in longest:
+            before = max((chain(d) for d in after[node]), default=(0, []), key=lambda c: c[0])
+            longest[node] = (before[0] + limits[node], [*before[1], node])
+        return longest[node]
+
+    days, path = max((chain(m.service) for m in bundle.services), key=lambda c: c[0])
+    if days > bundle.time_limit_days:
+        steps = " → ".join(f"{s} ({limits[s]})" for s in path)
+        message = (
+            f"bundle `{bundle.id}` promises {bundle.time_limit_days} working days, but the chain "
+            f"{steps} takes {days}: give its services shorter limits in this bundle "
+            "(`time_limit_days` on the member) or promise more"
+        )
+        errors.append(entry.error("time_limit", message, "time_limit_days"))
     return errors

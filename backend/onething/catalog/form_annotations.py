@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from onething.catalog.form import MergedForm, MergedMaterial
-from onething.catalog.model import Bundle, Catalog, LocalText
+from onething.catalog.model import Bundle, Catalog, LocalText, effective_time_limit
 
 JSON = dict[str, object]
 
@@ -35,7 +35,7 @@ def bundle_annotations(
                     "code": department.code,
                     "x-label": text(department.name),
                 },
-                "time_limit_days": service.time_limit_days,
+                "time_limit_days": effective_time_limit(members[service_id], service),
                 "mode": service.mode,
                 "co_applicant_confirms": service.co_applicant_confirms,
                 "optional": members[service_id].optional,

@@ -323,6 +323,14 @@ class BundleService(_Struct, frozen=True, kw_only=True):
     service: Id
     after: list[Id] = []
     optional: bool = False
+    # The service's promise inside this bundle (联办时限), at most its own `time_limit_days`:
+    # a bundle's promise holds only if every chain of services along `after` fits in it.
+    time_limit_days: WorkingDays | None = None
+
+
+def effective_time_limit(member: BundleService, service: Service) -> int:
+    """Working days a service has inside a bundle: the bundle's own limit for it, if any."""
+    return member.time_limit_days or service.time_limit_days
 
 
 class Bundle(_Struct, frozen=True, kw_only=True):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from onething.catalog.model import Bundle, Catalog, Service
+from onething.catalog.model import Bundle, Catalog, Service, effective_time_limit
 from onething.catalog.schemas import (
     BundleDetail,
     BundleServiceItem,
@@ -43,7 +43,7 @@ def bundle_detail(catalog: Catalog, bundle: Bundle) -> BundleDetail:
                 id=service.id,
                 name=Localized.of(service.name),
                 department=_department(catalog, service.department),
-                time_limit_days=service.time_limit_days,
+                time_limit_days=effective_time_limit(member, service),
                 mode=service.mode,
                 optional=member.optional,
                 after=list(member.after),
