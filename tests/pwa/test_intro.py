@@ -29,7 +29,7 @@ async def test_a_life_event_card_opens_its_intro_with_services_departments_and_m
     await expect(services).to_have_count(8)
     certificate = service(page, "出生医学证明首次签发")
     await expect(certificate).to_contain_text("重庆市江北区卫生健康委员会")
-    await expect(certificate).to_contain_text("3 个工作日")
+    await expect(certificate).to_contain_text("1 个工作日")
     await expect(certificate).to_contain_text("证照邮寄到家")
     hukou = service(page, "出生登记（新生儿落户）")
     await expect(hukou).to_contain_text("在“出生医学证明首次签发”办结后自动接续办理")
@@ -100,7 +100,7 @@ async def test_an_optional_service_is_added_when_chosen(
     await expect(services).to_have_count(8)
     await page.get_by_label("育儿补贴申领").check()
     await expect(services).to_have_count(9)
-    await expect(service(page, "育儿补贴申领")).to_contain_text("15 个工作日")
+    await expect(service(page, "育儿补贴申领")).to_contain_text("3 个工作日")
 
 
 async def test_an_unknown_bundle_says_so_and_offers_the_way_home(

@@ -178,7 +178,7 @@ async def test_an_english_browser_gets_the_catalog_labels_in_english(
     await expect(page.get_by_role("heading", name="First, a few questions")).to_be_visible()
     certificate = service(page, "First issue of the birth medical certificate")
     await expect(certificate).to_contain_text("Jiangbei District Health Commission")
-    await expect(certificate).to_contain_text("3 working days")
+    await expect(certificate).to_contain_text("1 working day")
     await expect(page.get_by_role("group", name="Are the parents married?")).to_be_visible()
 
     await page.get_by_role("button", name="Start now").click()
