@@ -116,6 +116,12 @@ def test_devstack_serves_and_ctrl_c_leaves_no_process_behind(var_dir: Path) -> N
             "checks": {"database": {"status": "ok"}, "storage": {"status": "ok"}},
         }
         assert _processes_using(str(var_dir)), "postgres and weed should run from the var dir"
+        # The printed address is a host name (passkeys refuse IP addresses), and the provider
+        # and the PWA's client agree with it.
+        assert f"PWA       http://localhost:{stack.port}/" in stack.output
+        discovery = f"http://127.0.0.1:{stack.port}/.well-known/openid-configuration"
+        with urllib.request.urlopen(discovery, timeout=5) as response:
+            assert json.loads(response.read())["issuer"] == f"http://localhost:{stack.port}"
         courier = re.search(r"local courier \(stand-in for EMS/SF\) (http://\S+)", stack.output)
         assert courier, stack.output
         with urllib.request.urlopen(f"{courier.group(1)}/healthz", timeout=2) as response:

@@ -54,6 +54,10 @@ class Devstack:
             self.env["IDENTITY_BLIND_INDEX_KEY"] = secrets["identity_blind_index_key"]
         if not self.env.get("COURIER_SECRET"):
             self.env["COURIER_SECRET"] = secrets["courier_secret"]
+        if not self.env.get("PUBLIC_URL"):
+            # A host name, not 127.0.0.1: WebAuthn refuses IP addresses as relying-party IDs,
+            # so passkeys work only on a name; `localhost` is a secure context over plain http.
+            self.env["PUBLIC_URL"] = f"http://localhost:{self.api_port}"
         if not self.env.get("DATABASE_URL"):
             self.postgres = EmbeddedPostgres(
                 self.var_dir / "pg",
@@ -242,7 +246,7 @@ def run_devstack(var_dir: Path, api_port: int) -> int:
         stack.start_backing_services()
         stack.prepare()
         stack.start_app()
-        base = f"http://127.0.0.1:{api_port}"
+        base = stack.env["PUBLIC_URL"].rstrip("/")
         stack.say("OneThing is up:")
         stack.say(f"  PWA       {base}/")
         stack.say(f"  API       {base}/api/v1   (OpenAPI: {base}/api/schema/openapi.json)")
