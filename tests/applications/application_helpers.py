@@ -21,6 +21,8 @@ from onething.identity.models import AccessToken, User
 from onething.identity.tokens import sign_access_token
 
 PWA = "onething-pwa"
+RESIDENT_PHONE = "13812345678"
+OTHER_PHONE = "13912345678"  # people.other_resident: the other parent when one must confirm
 DEPARTMENT_SYSTEM = "public-security-system"
 DEPARTMENTS = ("health-commission", "cdc", "public-security", "healthcare-security", "hrss", "tax")
 
@@ -97,6 +99,49 @@ def submission(**changes: Any) -> dict[str, Any]:
     }
     body.update(changes)
     return body
+
+
+async def submittable(
+    api: Any,
+    tokens: Tokens,
+    people: People,
+    auth: dict[str, str],
+    body: dict[str, Any] | None = None,
+    *,
+    partner: tuple[User, str] | None = None,
+) -> dict[str, Any]:
+    """`body` (default `submission()`) made ready to submit through the real API, as the PWA
+    does it: saved in a draft, the other parent (`partner`: user and phone, by default
+    `people.other_resident`) asked by phone and confirming with their own token; returns the
+    body naming the draft."""
+    other_parent, other_phone = partner or (people.other_resident, OTHER_PHONE)
+    body = body if body is not None else submission()
+    shape = {
+        "situation_answers": body.get("situation_answers", {}),
+        "optional_services": body.get("optional_services", []),
+    }
+    created = await api.post(
+        "/api/v1/drafts", json={"bundle": body["bundle"], **shape}, headers=auth
+    )
+    assert created.status_code == 201, created.text
+    draft = created.json()["id"]
+    saved = await api.put(
+        f"/api/v1/drafts/{draft}",
+        json={"answers": body["answers"], **shape},
+        headers={**auth, "If-Match": created.headers["etag"]},
+    )
+    assert saved.status_code == 200, saved.text
+    asked = await api.post(
+        f"/api/v1/drafts/{draft}/co-applicant", json={"phone": other_phone}, headers=auth
+    )
+    if asked.status_code == 422 and asked.json()["errors"][0]["code"] == "co_applicant.not_needed":
+        return {**body, "draft_id": draft}
+    assert asked.status_code == 201, asked.text
+    other = await tokens.issue(str(other_parent.id))
+    request = asked.json()["request"]["id"]
+    confirmed = await api.post(f"/api/v1/co-applicant-requests/{request}/confirm", headers=other)
+    assert confirmed.status_code == 200, confirmed.text
+    return {**body, "draft_id": draft}
 
 
 def new_key() -> dict[str, str]:

@@ -7,7 +7,16 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from application_helpers import DEPARTMENT_SYSTEM, DEPARTMENTS, PWA, People, Tokens, fast_webhooks
+from application_helpers import (
+    DEPARTMENT_SYSTEM,
+    DEPARTMENTS,
+    OTHER_PHONE,
+    PWA,
+    RESIDENT_PHONE,
+    People,
+    Tokens,
+    fast_webhooks,
+)
 from department_system import DepartmentSystem
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
@@ -28,8 +37,8 @@ async def people(
     del clean_db
     ctx: IdentityContext = app.state.identity
     forget_cached_keys(ctx)  # tables are truncated between tests
-    resident = new_user(ctx, role="resident", phone="13812345678")
-    other = new_user(ctx, role="resident", phone="13912345678")
+    resident = new_user(ctx, role="resident", phone=RESIDENT_PHONE)
+    other = new_user(ctx, role="resident", phone=OTHER_PHONE)
     agent = new_user(ctx, role="agent", phone="13100131001")
     clerks = {d: new_user(ctx, role="clerk", department_code=d) for d in DEPARTMENTS}
     async with sessionmaker() as session, session.begin():

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 import pytest
-from application_helpers import People, Tokens, new_key, submission
+from application_helpers import People, Tokens, new_key, submission, submittable
 from litestar import Litestar
 from litestar.routes import HTTPRoute
 from litestar.testing import AsyncTestClient
@@ -60,10 +60,20 @@ class Case:
 RESIDENT_OBJECT = Case()
 DEPARTMENT_TASK = frozenset({"clerk_of_task"})
 DELEGATION = frozenset({"agent"})
+CO_APPLICANT = frozenset({"co_applicant"})  # the other parent the request is addressed to
+CO_APPLICANT_PHONE = "13100131005"
 
 CASES: Final[dict[Key, Case]] = {
     ("GET", "/api/v1/drafts/{draft_id}"): RESIDENT_OBJECT,
-    ("PUT", "/api/v1/drafts/{draft_id}"): Case(json={"answers": {}}, headers={"If-Match": '"1"'}),
+    ("PUT", "/api/v1/drafts/{draft_id}"): Case(json={"answers": {}}, headers={"If-Match": '"2"'}),
+    ("GET", "/api/v1/drafts/{draft_id}/co-applicant"): RESIDENT_OBJECT,
+    ("POST", "/api/v1/drafts/{draft_id}/co-applicant"): Case(json={"phone": CO_APPLICANT_PHONE}),
+    # Only the other parent: not even the applicant confirms for them.
+    ("GET", "/api/v1/co-applicant-requests/{request_id}"): Case(rightful=CO_APPLICANT),
+    ("POST", "/api/v1/co-applicant-requests/{request_id}/confirm"): Case(rightful=CO_APPLICANT),
+    ("POST", "/api/v1/co-applicant-requests/{request_id}/decline"): Case(
+        json={"reason": "x"}, rightful=CO_APPLICANT
+    ),
     ("GET", "/api/v1/applications/{application_id}"): RESIDENT_OBJECT,
     ("GET", "/api/v1/applications/{application_id}/timeline"): RESIDENT_OBJECT,
     ("POST", "/api/v1/applications/{application_id}/withdraw"): Case(json={"reason": "x"}),
@@ -174,10 +184,11 @@ async def _world(
     agent2 = new_user(ctx, role="agent", phone="13100131002")
     admin = new_user(ctx, role="admin", phone="13100131003")
     grantee = new_user(ctx, phone="13100131004", id_number=GRANTEE)
+    co_applicant = new_user(ctx, phone=CO_APPLICANT_PHONE)
     now = dt.datetime.now(dt.UTC)
     delegation_id = uuid.uuid4()
     async with sessionmaker() as session, session.begin():
-        session.add_all([agent2, admin, grantee])
+        session.add_all([agent2, admin, grantee, co_applicant])
         session.add(
             OAuthClient(
                 client_id=MINI_APP,
@@ -217,8 +228,22 @@ async def _world(
     owner = await tokens.issue(str(victim.id), scope=SCOPES)
     draft = await api.post("/api/v1/drafts", json={"bundle": "newborn-birth"}, headers=owner)
     assert draft.status_code == 201, draft.text
+    saved = await api.put(
+        f"/api/v1/drafts/{draft.json()['id']}",
+        json={"answers": submission()["answers"]},
+        headers={**owner, "If-Match": draft.headers["etag"]},
+    )
+    assert saved.status_code == 200, saved.text
+    asked = await api.post(
+        f"/api/v1/drafts/{draft.json()['id']}/co-applicant",
+        json={"phone": CO_APPLICANT_PHONE},
+        headers=owner,
+    )
+    assert asked.status_code == 201, asked.text
     submitted = await api.post(
-        "/api/v1/applications", json=submission(), headers={**owner, **new_key()}
+        "/api/v1/applications",
+        json=await submittable(api, tokens, people, owner),
+        headers={**owner, **new_key()},
     )
     assert submitted.status_code == 201, submitted.text
     await drain()
@@ -253,6 +278,7 @@ async def _world(
         "identifier": license_["identifier"],
         "grant_id": granted.json()["id"],
         "grant_until": until,
+        "request_id": asked.json()["request"]["id"],
     }
     callers = {
         "other_resident": await tokens.issue(str(people.other_resident.id), scope=SCOPES),
@@ -278,6 +304,7 @@ async def _world(
         ),
         "admin": await tokens.issue(str(admin.id), scope=SCOPES + " admin"),
         "owner": owner,
+        "co_applicant": await tokens.issue(str(co_applicant.id), scope=SCOPES),
     }
     return World(ids=ids, owner=owner, callers=callers)
 
@@ -312,6 +339,9 @@ async def _snapshot(
         await api.get(f"/api/v1/wallet/licenses/{ids['license_id']}", headers=world.owner)
     ).json()
     grants = (await api.get("/api/v1/wallet/grants", headers=world.owner)).json()
+    co_applicant = (
+        await api.get(f"/api/v1/drafts/{ids['draft_id']}/co-applicant", headers=world.owner)
+    ).json()
     async with sessionmaker() as session:
         delegation = await session.get(Delegation, uuid.UUID(ids["delegation_id"]))
         consents = (await session.execute(select(Consent.client_id))).scalars().all()
@@ -323,6 +353,7 @@ async def _snapshot(
         material["status"],
         license_["item"]["status"],
         sorted((g["id"], g["active"]) for g in grants),
+        (co_applicant["request"]["id"], co_applicant["request"]["status"]),
         delegation.revoked_at,
         sorted(consents),
         len(users),
@@ -346,6 +377,8 @@ async def test_no_caller_reaches_another_ones_object(
     task_url = _fill("/api/v1/department/tasks/{task_id}", world.ids)
     clerk = world.callers["clerk_of_task"]
     assert (await api.get(task_url, headers=clerk)).status_code == 200
+    request_url = _fill("/api/v1/co-applicant-requests/{request_id}", world.ids)
+    assert (await api.get(request_url, headers=world.callers["co_applicant"])).status_code == 200
 
     before = await _snapshot(api, world, sessionmaker)
     tried = 0
@@ -364,8 +397,9 @@ async def test_no_caller_reaches_another_ones_object(
             continue
         url = _fill(path, world.ids)
         attackers = set(world.callers) - case.rightful - {"owner"}
-        if kind in {"department", "admin"}:
-            attackers.add("owner")  # a resident is no department and no administrator
+        if kind in {"department", "admin"} or "/co-applicant-requests/" in path:
+            # A resident is no department, no administrator, and not the other parent.
+            attackers.add("owner")
         for name in sorted(attackers):
             headers = {**world.callers[name], **(case.headers or {})}
             answer = await api.request(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from application_helpers import People, Tokens, new_key, submission
+from application_helpers import People, Tokens, new_key, submittable
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -22,7 +22,9 @@ async def _in_review(
 ) -> tuple[dict[str, str], dict[str, str], str, str]:
     resident = await tokens.issue(str(people.resident.id))
     created = await api.post(
-        "/api/v1/applications", json=submission(), headers={**resident, **new_key()}
+        "/api/v1/applications",
+        json=await submittable(api, tokens, people, resident),
+        headers={**resident, **new_key()},
     )
     await drain()
     hospital = await tokens.issue(str(people.clerks["health-commission"].id))

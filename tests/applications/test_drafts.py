@@ -3,7 +3,7 @@ overwrites nothing), resume on another device, answers sealed at rest, submit fr
 
 from __future__ import annotations
 
-from application_helpers import People, Tokens, new_key, newborn_answers
+from application_helpers import People, Tokens, new_key, newborn_answers, submittable
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import text
@@ -95,10 +95,8 @@ async def test_submitting_from_a_draft_removes_it(
     api: Client, people: People, tokens: Tokens
 ) -> None:
     auth = await tokens.issue(str(people.resident.id))
-    created = await api.post("/api/v1/drafts", json=NEW, headers=auth)
-    body = {**NEW, "answers": newborn_answers(), "draft_id": created.json()["id"]}
+    body = await submittable(api, tokens, people, auth, {**NEW, "answers": newborn_answers()})
+    assert (await api.get(f"/api/v1/drafts/{body['draft_id']}", headers=auth)).status_code == 200
     submitted = await api.post("/api/v1/applications", json=body, headers={**auth, **new_key()})
     assert submitted.status_code == 201, submitted.text
-    assert (
-        await api.get(f"/api/v1/drafts/{created.json()['id']}", headers=auth)
-    ).status_code == 404
+    assert (await api.get(f"/api/v1/drafts/{body['draft_id']}", headers=auth)).status_code == 404

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from application_helpers import People, Tokens, new_key, submission
+from application_helpers import People, Tokens, new_key, submittable
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
@@ -43,7 +43,7 @@ async def test_newborn_birth_end_to_end(
 ) -> None:
     resident = await tokens.issue(str(people.resident.id))
     clerk = {d: await tokens.issue(str(u.id)) for d, u in people.clerks.items()}
-    body = submission()
+    body = await submittable(api, tokens, people, resident)
     assert "id_number" not in body["answers"]["child"]
     submitted = await api.post("/api/v1/applications", json=body, headers={**resident, **new_key()})
     assert submitted.status_code == 201, submitted.text
@@ -170,7 +170,9 @@ async def test_every_department_sees_only_its_own_service_fields(
 ) -> None:
     resident = await tokens.issue(str(people.resident.id))
     submitted = await api.post(
-        "/api/v1/applications", json=submission(), headers={**resident, **new_key()}
+        "/api/v1/applications",
+        json=await submittable(api, tokens, people, resident),
+        headers={**resident, **new_key()},
     )
     assert submitted.status_code == 201
     await drain()
@@ -202,7 +204,11 @@ async def test_a_department_cannot_see_another_departments_task(
     api: Client, people: People, tokens: Tokens, drain: Any
 ) -> None:
     resident = await tokens.issue(str(people.resident.id))
-    await api.post("/api/v1/applications", json=submission(), headers={**resident, **new_key()})
+    await api.post(
+        "/api/v1/applications",
+        json=await submittable(api, tokens, people, resident),
+        headers={**resident, **new_key()},
+    )
     await drain()
     health = await tokens.issue(str(people.clerks["health-commission"].id))
     police = await tokens.issue(str(people.clerks["public-security"].id))
@@ -219,7 +225,11 @@ async def test_a_department_system_with_client_credentials_handles_its_tasks(
     api: Client, people: People, tokens: Tokens, drain: Any
 ) -> None:
     resident = await tokens.issue(str(people.resident.id))
-    await api.post("/api/v1/applications", json=submission(), headers={**resident, **new_key()})
+    await api.post(
+        "/api/v1/applications",
+        json=await submittable(api, tokens, people, resident),
+        headers={**resident, **new_key()},
+    )
     await drain()
     health = await tokens.issue(str(people.clerks["health-commission"].id))
     certificate = (await _inbox(api, health))["birth-medical-certificate"]["task_id"]
@@ -242,7 +252,11 @@ async def test_decisions_follow_the_state_machine(
     api: Client, people: People, tokens: Tokens, drain: Any
 ) -> None:
     resident = await tokens.issue(str(people.resident.id))
-    await api.post("/api/v1/applications", json=submission(), headers={**resident, **new_key()})
+    await api.post(
+        "/api/v1/applications",
+        json=await submittable(api, tokens, people, resident),
+        headers={**resident, **new_key()},
+    )
     await drain()
     health = await tokens.issue(str(people.clerks["health-commission"].id))
     task_id = (await _inbox(api, health))["birth-medical-certificate"]["task_id"]
@@ -287,7 +301,11 @@ async def test_approval_output_is_checked(
     api: Client, people: People, tokens: Tokens, drain: Any
 ) -> None:
     resident = await tokens.issue(str(people.resident.id))
-    await api.post("/api/v1/applications", json=submission(), headers={**resident, **new_key()})
+    await api.post(
+        "/api/v1/applications",
+        json=await submittable(api, tokens, people, resident),
+        headers={**resident, **new_key()},
+    )
     await drain()
     health = await tokens.issue(str(people.clerks["health-commission"].id))
     await _approve(api, health, (await _inbox(api, health))["birth-medical-certificate"]["task_id"])
@@ -307,7 +325,9 @@ async def test_a_refused_upstream_cancels_everything_waiting_for_it(
 ) -> None:
     resident = await tokens.issue(str(people.resident.id))
     created = await api.post(
-        "/api/v1/applications", json=submission(), headers={**resident, **new_key()}
+        "/api/v1/applications",
+        json=await submittable(api, tokens, people, resident),
+        headers={**resident, **new_key()},
     )
     await drain()
     health = await tokens.issue(str(people.clerks["health-commission"].id))

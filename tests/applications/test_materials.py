@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 import pytest
-from application_helpers import People, Tokens, new_key, submission
+from application_helpers import People, Tokens, new_key, submission, submittable
 from botocore.exceptions import ClientError
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
@@ -179,12 +179,14 @@ async def test_a_verified_material_is_handed_in_and_shown_to_the_services_needin
     ticket = await ticket_for(api, auth, PDF)
     await upload(ticket, PDF, "application/pdf")
     assert (await confirm_and_check(api, auth, ticket, drain))["status"] == "verified"
-    body = submission(materials=[ticket["id"]])
+    body = await submittable(api, tokens, people, auth, submission(materials=[ticket["id"]]))
     submitted = await api.post("/api/v1/applications", json=body, headers={**auth, **new_key()})
     assert submitted.status_code == 201, submitted.text
     # Used once only.
+    body = await submittable(api, tokens, people, auth, submission(materials=[ticket["id"]]))
     again = await api.post("/api/v1/applications", json=body, headers={**auth, **new_key()})
     assert again.status_code == 422
+    assert [e["code"] for e in again.json()["errors"]] == ["material.unusable"]
     await drain()
     hospital = await tokens.issue(str(people.clerks["health-commission"].id))
     inbox = (await api.get("/api/v1/department/tasks", headers=hospital)).json()["items"]

@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from application_helpers import People, Tokens, new_key, submission
+from application_helpers import People, Tokens, new_key, submittable
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import func, select
@@ -34,7 +34,9 @@ async def test_dispatching_twice_dispatches_once(
 ) -> None:
     auth = await tokens.issue(str(people.resident.id))
     created = await api.post(
-        "/api/v1/applications", json=submission(), headers={**auth, **new_key()}
+        "/api/v1/applications",
+        json=await submittable(api, tokens, people, auth),
+        headers={**auth, **new_key()},
     )
     task_id = uuid.UUID(
         next(t["id"] for t in created.json()["tasks"] if t["service"] == "vaccination-record")
@@ -59,7 +61,9 @@ async def test_releasing_twice_releases_once(
 ) -> None:
     auth = await tokens.issue(str(people.resident.id))
     created = await api.post(
-        "/api/v1/applications", json=submission(), headers={**auth, **new_key()}
+        "/api/v1/applications",
+        json=await submittable(api, tokens, people, auth),
+        headers={**auth, **new_key()},
     )
     await drain()
     hospital = await tokens.issue(str(people.clerks["health-commission"].id))

@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import replace
 from typing import Any
 
-from application_helpers import People, Tokens, fast_webhooks, new_key, submission
+from application_helpers import People, Tokens, fast_webhooks, new_key, submittable
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import select, text, update
@@ -27,7 +27,9 @@ Client = AsyncTestClient[Litestar]
 async def _dispatched(api: Client, people: People, tokens: Tokens, drain: Any) -> dict[str, str]:
     resident = await tokens.issue(str(people.resident.id))
     created = await api.post(
-        "/api/v1/applications", json=submission(), headers={**resident, **new_key()}
+        "/api/v1/applications",
+        json=await submittable(api, tokens, people, resident),
+        headers={**resident, **new_key()},
     )
     assert created.status_code == 201
     await drain()

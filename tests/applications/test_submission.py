@@ -9,7 +9,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
-from application_helpers import People, Tokens, new_key, submission
+from application_helpers import (
+    RESIDENT_PHONE,
+    People,
+    Tokens,
+    new_key,
+    submission,
+    submittable,
+)
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import func, select, text
@@ -38,7 +45,9 @@ async def test_a_submission_creates_one_task_per_service_in_dependency_order(
 ) -> None:
     auth = await tokens.issue(str(people.resident.id))
     answer = await api.post(
-        "/api/v1/applications", json=submission(), headers={**auth, **new_key()}
+        "/api/v1/applications",
+        json=await submittable(api, tokens, people, auth),
+        headers={**auth, **new_key()},
     )
     assert answer.status_code == 201, answer.text
     body = answer.json()
@@ -78,7 +87,7 @@ async def test_answers_are_stored_encrypted_never_in_plain_text(
     api: Client, people: People, tokens: Tokens, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
     auth = await tokens.issue(str(people.resident.id))
-    body = submission()
+    body = await submittable(api, tokens, people, auth)
     answer = await api.post("/api/v1/applications", json=body, headers={**auth, **new_key()})
     assert answer.status_code == 201, answer.text
     mother_id = body["answers"]["mother"]["id_number"]
@@ -89,7 +98,8 @@ async def test_answers_are_stored_encrypted_never_in_plain_text(
                     "SELECT row_to_json(a)::text FROM applications a UNION ALL "
                     "SELECT row_to_json(t)::text FROM application_tasks t UNION ALL "
                     "SELECT row_to_json(e)::text FROM application_events e UNION ALL "
-                    "SELECT row_to_json(k)::text FROM idempotency_keys k"
+                    "SELECT row_to_json(k)::text FROM idempotency_keys k UNION ALL "
+                    "SELECT row_to_json(c)::text FROM co_applicant_requests c"
                 )
             )
         ).scalars()
@@ -128,8 +138,9 @@ async def test_the_same_key_and_body_replay_the_same_application(
 ) -> None:
     auth = await tokens.issue(str(people.resident.id))
     headers = {**auth, **new_key()}
-    first = await api.post("/api/v1/applications", json=submission(), headers=headers)
-    again = await api.post("/api/v1/applications", json=submission(), headers=headers)
+    body = await submittable(api, tokens, people, auth)
+    first = await api.post("/api/v1/applications", json=body, headers=headers)
+    again = await api.post("/api/v1/applications", json=body, headers=headers)
     assert first.status_code == again.status_code == 201
     assert again.json() == first.json()
     assert again.headers["idempotent-replayed"] == "true"
@@ -142,8 +153,9 @@ async def test_the_same_key_with_another_body_is_refused(
 ) -> None:
     auth = await tokens.issue(str(people.resident.id))
     headers = {**auth, **new_key()}
-    assert (await api.post("/api/v1/applications", json=submission(), headers=headers)).is_success
-    other = submission(optional_services=[])
+    body = await submittable(api, tokens, people, auth)
+    assert (await api.post("/api/v1/applications", json=body, headers=headers)).is_success
+    other = {**body, "optional_services": []}
     answer = await api.post("/api/v1/applications", json=other, headers=headers)
     assert answer.status_code == 422
     assert answer.json()["errors"][0]["code"] == "reused"
@@ -156,17 +168,25 @@ async def test_keys_are_scoped_to_the_user(
     key = new_key()
     mine = await tokens.issue(str(people.resident.id))
     theirs = await tokens.issue(str(people.other_resident.id))
-    first = await api.post("/api/v1/applications", json=submission(), headers={**mine, **key})
-    second = await api.post("/api/v1/applications", json=submission(), headers={**theirs, **key})
+    body = await submittable(api, tokens, people, mine)
+    first = await api.post("/api/v1/applications", json=body, headers={**mine, **key})
+    partner = (people.resident, RESIDENT_PHONE)  # for them, the other parent is the resident
+    body = await submittable(api, tokens, people, theirs, partner=partner)
+    second = await api.post("/api/v1/applications", json=body, headers={**theirs, **key})
     assert first.status_code == second.status_code == 201
     assert first.json()["id"] != second.json()["id"]
     assert await _count(sessionmaker, Application) == 2
 
 
 async def test_concurrent_duplicates_create_exactly_one_application(
-    api: Client, app: Litestar, people: People, sessionmaker: async_sessionmaker[AsyncSession]
+    api: Client,
+    app: Litestar,
+    people: People,
+    tokens: Tokens,
+    sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    del api  # started: the app's lifespan has loaded the catalog
+    auth = await tokens.issue(str(people.resident.id))
+    body = await submittable(api, tokens, people, auth)
     # Straight to the service, each call with its own session and connection, so the eight
     # really overlap in PostgreSQL (the test client would run them one after another).
     ctx = context_from_state(app.state)
@@ -177,7 +197,7 @@ async def test_concurrent_duplicates_create_exactly_one_application(
         jti="j",
     )
     caller = Caller(principal, people.resident.id, "resident", None)
-    data = msgspec.convert(submission(), ApplicationSubmit)
+    data = msgspec.convert(body, ApplicationSubmit)
     key = str(uuid.uuid4())
 
     async def attempt() -> str:
@@ -207,13 +227,14 @@ async def test_a_duplicate_while_the_first_is_still_running_gets_409(
     auth = await tokens.issue(str(people.resident.id))
     key = new_key()
     scope = IdempotencyScope("onething-pwa", str(people.resident.id), key["Idempotency-Key"], "")
+    body = await submittable(api, tokens, people, auth)
     async with sessionmaker() as session, session.begin():
         # Another request holding the key: the lock it takes, held in an open transaction.
         await session.execute(select(func.pg_advisory_xact_lock(scope.lock_id())))
-        busy = await api.post("/api/v1/applications", json=submission(), headers={**auth, **key})
+        busy = await api.post("/api/v1/applications", json=body, headers={**auth, **key})
     assert busy.status_code == 409
     assert busy.headers["retry-after"] == "1"
-    done = await api.post("/api/v1/applications", json=submission(), headers={**auth, **key})
+    done = await api.post("/api/v1/applications", json=body, headers={**auth, **key})
     assert done.status_code == 201
 
 
@@ -243,13 +264,22 @@ async def test_an_agent_submits_for_the_resident_and_the_timeline_names_both(
         act={"sub": str(people.agent.id)},
     )
     answer = await api.post(
-        "/api/v1/applications", json=submission(), headers={**agent, **new_key()}
+        "/api/v1/applications",
+        json=await submittable(api, tokens, people, agent),
+        headers={**agent, **new_key()},
     )
     assert answer.status_code == 201, answer.text
     application_id = answer.json()["id"]
     own = await tokens.issue(str(people.resident.id))
     page = (await api.get(f"/api/v1/applications/{application_id}/timeline", headers=own)).json()
-    submitted = page["events"][0]
+    # The agent asked the other parent, who confirmed from their own account; then the agent
+    # submitted. Each step names who acted, and the agent as `act`.
+    asked, confirmed, submitted = page["events"][:3]
+    assert asked["kind"] == "co_applicant.requested"
+    assert (asked["actor"], asked["act"]) == (str(people.resident.id), str(people.agent.id))
+    assert confirmed["kind"] == "co_applicant.confirmed"
+    assert (confirmed["actor"], confirmed["act"]) == (str(people.other_resident.id), None)
+    assert asked["detail"]["services"] == ["birth-medical-certificate", "birth-registration"]
     assert submitted["kind"] == "application.submitted"
     assert submitted["actor"] == str(people.resident.id)
     assert submitted["act"] == str(people.agent.id)
@@ -266,7 +296,9 @@ async def test_another_resident_cannot_see_the_application(
 ) -> None:
     mine = await tokens.issue(str(people.resident.id))
     created = await api.post(
-        "/api/v1/applications", json=submission(), headers={**mine, **new_key()}
+        "/api/v1/applications",
+        json=await submittable(api, tokens, people, mine),
+        headers={**mine, **new_key()},
     )
     theirs = await tokens.issue(str(people.other_resident.id))
     url = f"/api/v1/applications/{created.json()['id']}"
@@ -282,12 +314,15 @@ async def test_a_key_older_than_24_hours_is_free_again(
 ) -> None:
     auth = await tokens.issue(str(people.resident.id))
     headers = {**auth, **new_key()}
-    first = await api.post("/api/v1/applications", json=submission(), headers=headers)
+    body = await submittable(api, tokens, people, auth)
+    first = await api.post("/api/v1/applications", json=body, headers=headers)
     async with sessionmaker() as session, session.begin():
         await session.execute(
             text("UPDATE idempotency_keys SET expires_at = now() - interval '1 second'")
         )
-    later = await api.post("/api/v1/applications", json=submission(), headers=headers)
+    # The first submission used up its confirmation: a new one needs its own.
+    body = await submittable(api, tokens, people, auth)
+    later = await api.post("/api/v1/applications", json=body, headers=headers)
     assert later.status_code == 201
     assert later.json()["id"] != first.json()["id"]
     assert "idempotent-replayed" not in later.headers

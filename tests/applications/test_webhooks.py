@@ -9,7 +9,7 @@ import uuid
 from typing import Any
 
 import httpx
-from application_helpers import People, Tokens, new_key, submission
+from application_helpers import People, Tokens, new_key, submittable
 from department_system import DepartmentSystem
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
@@ -42,7 +42,9 @@ async def _connect(
 async def _submit(api: Client, tokens: Tokens, people: People) -> str:
     resident = await tokens.issue(str(people.resident.id))
     answer = await api.post(
-        "/api/v1/applications", json=submission(), headers={**resident, **new_key()}
+        "/api/v1/applications",
+        json=await submittable(api, tokens, people, resident),
+        headers={**resident, **new_key()},
     )
     assert answer.status_code == 201, answer.text
     return str(answer.json()["id"])

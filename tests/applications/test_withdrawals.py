@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from application_helpers import People, Tokens, new_key, submission
+from application_helpers import People, Tokens, new_key, submittable
 from department_system import DepartmentSystem
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
@@ -23,7 +23,9 @@ async def _submitted(
 ) -> tuple[dict[str, str], str, dict[str, str]]:
     resident = await tokens.issue(str(people.resident.id))
     created = await api.post(
-        "/api/v1/applications", json=submission(), headers={**resident, **new_key()}
+        "/api/v1/applications",
+        json=await submittable(api, tokens, people, resident),
+        headers={**resident, **new_key()},
     )
     assert created.status_code == 201
     await drain()

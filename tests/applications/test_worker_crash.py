@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from application_helpers import DEPARTMENTS, People, Tokens, new_key, submission
+from application_helpers import DEPARTMENTS, People, Tokens, new_key, submittable
 from department_system import DepartmentSystem
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
@@ -118,7 +118,9 @@ async def _run_crash(
     resident = await tokens.issue(str(people.resident.id))
     for _ in range(APPLICATIONS):
         answer = await api.post(
-            "/api/v1/applications", json=submission(), headers={**resident, **new_key()}
+            "/api/v1/applications",
+            json=await submittable(api, tokens, people, resident),
+            headers={**resident, **new_key()},
         )
         assert answer.status_code == 201, answer.text
     to_dispatch = await _scalar(

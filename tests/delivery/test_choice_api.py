@@ -7,7 +7,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from application_helpers import People, Tokens, new_key, submission
+from application_helpers import People, Tokens, new_key, submission, submittable
 from delivery_helpers import MAIL_HOME
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
@@ -20,10 +20,11 @@ from onething.delivery.models import DeliveryChoice, Parcel
 Client = AsyncTestClient[Litestar]
 
 
-async def _submit(api: Client, auth: dict[str, str], **changes: Any) -> dict[str, Any]:
-    answer = await api.post(
-        "/api/v1/applications", json=submission(**changes), headers={**auth, **new_key()}
-    )
+async def _submit(
+    api: Client, tokens: Tokens, people: People, auth: dict[str, str], **changes: Any
+) -> dict[str, Any]:
+    body = await submittable(api, tokens, people, auth, submission(**changes))
+    answer = await api.post("/api/v1/applications", json=body, headers={**auth, **new_key()})
     assert answer.status_code == 201, answer.text
     return dict(answer.json())
 
@@ -32,7 +33,7 @@ async def test_mail_home_chosen_at_submission_is_shown_to_the_resident(
     api: Client, people: People, tokens: Tokens
 ) -> None:
     resident = await tokens.issue(str(people.resident.id))
-    application = await _submit(api, resident, delivery=MAIL_HOME)
+    application = await _submit(api, tokens, people, resident, delivery=MAIL_HOME)
     url = f"/api/v1/applications/{application['id']}/delivery"
     view = (await api.get(url, headers=resident)).json()
     choice = view["choice"]
@@ -57,7 +58,7 @@ async def test_the_address_is_stored_sealed(
     api: Client, people: People, tokens: Tokens, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
     resident = await tokens.issue(str(people.resident.id))
-    application = await _submit(api, resident, delivery=MAIL_HOME)
+    application = await _submit(api, tokens, people, resident, delivery=MAIL_HOME)
     async with sessionmaker() as session:
         row = await session.get(DeliveryChoice, uuid.UUID(application["id"]))
     assert row is not None
@@ -70,7 +71,7 @@ async def test_submission_without_a_choice_still_works(
     api: Client, people: People, tokens: Tokens
 ) -> None:
     resident = await tokens.issue(str(people.resident.id))
-    application = await _submit(api, resident)
+    application = await _submit(api, tokens, people, resident)
     view = (
         await api.get(f"/api/v1/applications/{application['id']}/delivery", headers=resident)
     ).json()
@@ -82,7 +83,7 @@ async def test_a_bad_address_fails_the_submission_per_field_in_both_languages(
 ) -> None:
     resident = await tokens.issue(str(people.resident.id))
     bad = {**MAIL_HOME, "region": "500100", "phone": "12345"}
-    body = submission(delivery=bad)
+    body = await submittable(api, tokens, people, resident, submission(delivery=bad))
     for language, title in (("zh-CN", "填写的信息有误"), ("en", "Some fields are not valid")):
         answer = await api.post(
             "/api/v1/applications",
@@ -108,7 +109,7 @@ async def test_the_resident_changes_to_collecting_at_a_hall(
     api: Client, people: People, tokens: Tokens
 ) -> None:
     resident = await tokens.issue(str(people.resident.id))
-    application = await _submit(api, resident, delivery=MAIL_HOME)
+    application = await _submit(api, tokens, people, resident, delivery=MAIL_HOME)
     url = f"/api/v1/applications/{application['id']}/delivery"
     unknown = await api.put(url, json={"method": "collect", "hall": "moon"}, headers=resident)
     assert unknown.status_code == 422
@@ -129,7 +130,7 @@ async def test_someone_else_cannot_read_or_change_the_choice(
 ) -> None:
     resident = await tokens.issue(str(people.resident.id))
     other = await tokens.issue(str(people.other_resident.id))
-    application = await _submit(api, resident, delivery=MAIL_HOME)
+    application = await _submit(api, tokens, people, resident, delivery=MAIL_HOME)
     url = f"/api/v1/applications/{application['id']}/delivery"
     assert (await api.get(url, headers=other)).status_code == 404
     put = await api.put(url, json={"method": "collect", "hall": "cq-yubei"}, headers=other)
@@ -141,7 +142,7 @@ async def test_no_change_while_a_parcel_is_with_the_courier(
     api: Client, people: People, tokens: Tokens, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
     resident = await tokens.issue(str(people.resident.id))
-    application = await _submit(api, resident, delivery=MAIL_HOME)
+    application = await _submit(api, tokens, people, resident, delivery=MAIL_HOME)
     now = dt.datetime.now(dt.UTC)
     async with sessionmaker() as session, session.begin():
         session.add(

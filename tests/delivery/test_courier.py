@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 
 import httpx
-from application_helpers import People, Tokens, new_key, submission
+from application_helpers import People, Tokens, new_key, submission, submittable
 from delivery_helpers import MAIL_HOME, approve, inbox
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
@@ -36,7 +36,7 @@ async def _ship_certificate_alone(
     resident = await tokens.issue(str(people.resident.id))
     submitted = await api.post(
         "/api/v1/applications",
-        json=submission(delivery=MAIL_HOME),
+        json=await submittable(api, tokens, people, resident, submission(delivery=MAIL_HOME)),
         headers={**resident, **new_key()},
     )
     application_id = submitted.json()["id"]

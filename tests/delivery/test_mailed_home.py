@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from application_helpers import People, Tokens, new_key, submission
+from application_helpers import People, Tokens, new_key, submission, submittable
 from delivery_helpers import MAIL_HOME, approve, inbox
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
@@ -47,7 +47,7 @@ async def test_newborn_birth_mailed_home_in_two_parcels(
 ) -> None:
     resident = await tokens.issue(str(people.resident.id))
     clerk = {d: await tokens.issue(str(u.id)) for d, u in people.clerks.items()}
-    body = submission(delivery=MAIL_HOME)
+    body = await submittable(api, tokens, people, resident, submission(delivery=MAIL_HOME))
     submitted = await api.post("/api/v1/applications", json=body, headers={**resident, **new_key()})
     assert submitted.status_code == 201, submitted.text
     application_id = submitted.json()["id"]
@@ -139,7 +139,7 @@ async def test_a_returned_parcel_asks_for_a_new_address_and_is_sent_again(
     # the card-less path by refusing hukou later; here the certificate alone is enough.
     submitted = await api.post(
         "/api/v1/applications",
-        json=submission(delivery=MAIL_HOME),
+        json=await submittable(api, tokens, people, resident, submission(delivery=MAIL_HOME)),
         headers={**resident, **new_key()},
     )
     application_id = submitted.json()["id"]

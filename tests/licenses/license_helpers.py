@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from application_helpers import People, Tokens, new_key, submission
+from application_helpers import People, Tokens, new_key, submittable
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
@@ -47,7 +47,7 @@ async def newborn_with_licenses(api: Client, people: People, tokens: Tokens, dra
     father = await tokens.issue(str(people.other_resident.id), scope="openid applications licenses")
     health = await tokens.issue(str(people.clerks["health-commission"].id))
     police = await tokens.issue(str(people.clerks["public-security"].id))
-    body = submission()
+    body = await submittable(api, tokens, people, mother)
     submitted = await api.post("/api/v1/applications", json=body, headers={**mother, **new_key()})
     assert submitted.status_code == 201, submitted.text
     await drain()

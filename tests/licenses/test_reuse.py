@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from application_helpers import People, Tokens, new_key, submission
+from application_helpers import People, Tokens, new_key, submittable
 from license_helpers import Client, approve
 from litestar import Litestar
 from sqlalchemy import select
@@ -52,7 +52,9 @@ async def test_licenses_stand_in_for_materials_and_reach_the_departments(
     mother = await tokens.issue(str(people.resident.id), scope=SCOPE)
     father = await tokens.issue(str(people.other_resident.id), scope=SCOPE)
     submitted = await api.post(
-        "/api/v1/applications", json=submission(), headers={**mother, **new_key()}
+        "/api/v1/applications",
+        json=await submittable(api, tokens, people, mother),
+        headers={**mother, **new_key()},
     )
     assert submitted.status_code == 201, submitted.text
     application_id = submitted.json()["id"]

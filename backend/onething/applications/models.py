@@ -41,6 +41,7 @@ def _one_of(column: str, values: list[str]) -> str:
 
 
 MATERIAL_STATUSES: Final = ["requested", "verifying", "verified", "refused"]
+CO_APPLICANT_STATUSES: Final = ["pending", "confirmed", "declined", "superseded"]
 
 
 class Draft(Base):
@@ -170,6 +171,52 @@ class Material(Base):
     created_at: Mapped[datetime] = mapped_column(_TZ)
     upload_expires_at: Mapped[datetime] = mapped_column(_TZ)
     checked_at: Mapped[datetime | None] = mapped_column(_TZ)
+
+
+class CoApplicantRequest(Base):
+    """The applicant asks the other parent (共同申请人) to confirm the facts of the services they
+    co-sign, from the other parent's own account. The facts are a sealed snapshot of the draft's
+    answers; `facts_digest` (a keyed HMAC of them) binds a confirmation to exactly those facts:
+    a submission whose facts differ needs a new confirmation."""
+
+    __tablename__ = "co_applicant_requests"
+    __table_args__ = (
+        CheckConstraint(_one_of("status", CO_APPLICANT_STATUSES), name="status_known"),
+        CheckConstraint("owner_id <> co_applicant_id", name="someone_else"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    owner_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    co_applicant_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    draft_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("application_drafts.id", ondelete="SET NULL"), index=True
+    )
+    # Set when a submission used this confirmation (the draft is deleted then).
+    application_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    bundle: Mapped[str] = mapped_column(_ID)
+    # Masked mobile numbers (138****5678): enough for each side to recognise the other.
+    applicant_hint: Mapped[str] = mapped_column(String(16))
+    co_applicant_hint: Mapped[str] = mapped_column(String(16))
+    services: Mapped[list[str]] = mapped_column(ARRAY(_ID))
+    draft_version: Mapped[int] = mapped_column(Integer)
+    facts_encrypted: Mapped[str] = mapped_column(Text)
+    facts_digest: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(_TZ)
+    requested_by: Mapped[str] = mapped_column(_SUB)
+    requested_act: Mapped[str | None] = mapped_column(_SUB)
+    requested_client: Mapped[str] = mapped_column(_SUB)
+    decided_at: Mapped[datetime | None] = mapped_column(_TZ)
+    decided_by: Mapped[str | None] = mapped_column(_SUB)
+    decided_act: Mapped[str | None] = mapped_column(_SUB)
+    decided_client: Mapped[str | None] = mapped_column(_SUB)
 
 
 class IdempotencyKey(Base):

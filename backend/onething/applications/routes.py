@@ -9,8 +9,19 @@ if TYPE_CHECKING:
 
 
 def api_handlers() -> list[ControllerRouterHandler]:
+    from onething.applications.co_applicant_controllers import (
+        CoApplicantRequestController,
+        DraftCoApplicantController,
+    )
     from onething.applications.controllers import ApplicationController, DraftController
     from onething.applications.department_controllers import DepartmentTaskController
     from onething.applications.material_controllers import MaterialController
 
-    return [DraftController, ApplicationController, MaterialController, DepartmentTaskController]
+    return [
+        DraftController,
+        DraftCoApplicantController,
+        ApplicationController,
+        CoApplicantRequestController,
+        MaterialController,
+        DepartmentTaskController,
+    ]

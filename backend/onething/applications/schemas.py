@@ -248,3 +248,56 @@ class Withdrawal(_In):
     """Why the resident withdraws or cancels (optional; goes on the timeline)."""
 
     reason: Annotated[str, msgspec.Meta(max_length=500)] | None = None
+
+
+# --- co-applicant confirmation (共同申请人确认) -------------------------------------------------
+
+
+class CoApplicantAsk(_In):
+    """Whom to ask: the other parent's mobile number (the one their account signs in with)."""
+
+    phone: Annotated[str, msgspec.Meta(min_length=11, max_length=20, examples=["13912345678"])]
+
+
+class CoApplicantDecline(_In):
+    """Why the other parent does not confirm; the applicant sees it."""
+
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+
+
+class CoApplicantRequestView(msgspec.Struct, kw_only=True):
+    """A confirmation request as its applicant sees it (no facts: they are the applicant's)."""
+
+    id: uuid.UUID
+    status: Literal["pending", "confirmed", "declined", "superseded"]
+    co_applicant_phone: str  # masked: 139****5678
+    services: list[str]
+    draft_version: int  # the draft version whose facts were sent
+    created_at: dt.datetime
+    decided_at: dt.datetime | None
+    reason: str | None  # why it was declined
+
+
+class CoApplicantStatus(msgspec.Struct, kw_only=True):
+    """Whether the draft needs the other parent's confirmation, and where it stands."""
+
+    required: bool
+    services: list[str]  # the services the other parent co-signs
+    request: CoApplicantRequestView | None  # the latest request, if any
+    # True while the draft's facts are still those the request carries (a change after the
+    # confirmation means asking again).
+    current: bool
+
+
+class CoApplicantInvite(msgspec.Struct, kw_only=True):
+    """A request as the other parent sees it; `facts` only in the single view."""
+
+    id: uuid.UUID
+    bundle: str
+    status: Literal["pending", "confirmed", "declined", "superseded"]
+    applicant_phone: str  # masked
+    services: list[str]
+    created_at: dt.datetime
+    decided_at: dt.datetime | None
+    reason: str | None
+    facts: Answers | None = None  # the facts of the co-signed services, nested by section

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Final
 import msgspec
 from sqlalchemy import delete, select, update
 
-from onething.applications import jobs
+from onething.applications import co_applicants, jobs
 from onething.applications.access import Who, require_applicant, require_owner
 from onething.applications.calendar import china_date
 from onething.applications.catalogs import ensure_published
@@ -96,6 +96,10 @@ async def submit_application(
     errors = validate_answers(form, data.answers, today=china_date(now))
     delivery, delivery_errors = check_choice(data.delivery) if data.delivery else (None, [])
     errors += delivery_errors
+    confirmation, confirmation_errors = await co_applicants.confirmation_for(
+        session, ctx, form, data.answers, owner_id=owner_id, draft_id=data.draft_id
+    )
+    errors += confirmation_errors
     if errors:
         raise ProblemError(VALIDATION, errors=errors)
     bundle = catalog.bundles[data.bundle]
@@ -119,6 +123,8 @@ async def submit_application(
     session.add(application)
     await session.flush()
     await _hand_in_materials(session, application, form, data.materials)
+    if confirmation is not None and data.draft_id is not None:
+        await co_applicants.attach(session, data.draft_id, application.id)
     if delivery is not None:
         record_choice(session, ctx.cipher, application.id, delivery, who=who, now=now)
 

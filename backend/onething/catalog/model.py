@@ -301,6 +301,9 @@ class SituationOption(_Struct, frozen=True, kw_only=True):
     exclude_elements: list[ElementId] = []
     require_elements: list[ElementId] = []
     exclude_materials: list[Id] = []
+    # True when this answer leaves nobody to co-sign (e.g. no father named): the services'
+    # `co_applicant_confirms` then asks for no confirmation.
+    exclude_co_applicant: bool = False
     constrain: list[ElementConstraint] = []
 
 
