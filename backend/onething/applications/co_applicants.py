@@ -16,7 +16,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import msgspec
 from sqlalchemy import select, update
@@ -110,10 +110,16 @@ def digest(ctx: ApplicationsContext, facts: Mapping[str, Any]) -> str:
 # --- the applicant's side --------------------------------------------------------------------
 
 
+def _status(row: CoApplicantRequest) -> Literal["pending", "confirmed", "declined", "superseded"]:
+    if row.superseded_at is not None:
+        return "superseded"
+    return row.status  # type: ignore[return-value]  # the CHECK constraint keeps it in range
+
+
 def _request_view(row: CoApplicantRequest) -> CoApplicantRequestView:
     return CoApplicantRequestView(
         id=row.id,
-        status=row.status,  # type: ignore[arg-type]  # CHECK constraint keeps it in the Literal
+        status=_status(row),
         co_applicant_phone=row.co_applicant_hint,
         services=list(row.services),
         draft_version=row.draft_version,
@@ -130,7 +136,7 @@ async def _latest(
         select(CoApplicantRequest)
         .where(
             CoApplicantRequest.draft_id == draft_id,
-            CoApplicantRequest.status != "superseded",
+            CoApplicantRequest.superseded_at.is_(None),
             CoApplicantRequest.application_id.is_(None),
         )
         .order_by(CoApplicantRequest.created_at.desc())
@@ -259,16 +265,10 @@ async def ask(
         update(CoApplicantRequest)
         .where(
             CoApplicantRequest.draft_id == draft.id,
-            CoApplicantRequest.status.in_(["pending", "confirmed", "declined"]),
+            CoApplicantRequest.superseded_at.is_(None),
             CoApplicantRequest.application_id.is_(None),
         )
-        .values(
-            status="superseded",
-            decided_at=now,
-            decided_by=who.sub,
-            decided_act=who.act_sub,
-            decided_client=who.client_id,
-        )
+        .values(superseded_at=now)
     )
     row = CoApplicantRequest(
         id=uuid.uuid4(),
@@ -304,11 +304,11 @@ def _invite(
     return CoApplicantInvite(
         id=row.id,
         bundle=row.bundle,
-        status=row.status,  # type: ignore[arg-type]
+        status=_status(row),
         applicant_phone=row.applicant_hint,
         services=list(row.services),
         created_at=row.created_at,
-        decided_at=row.decided_at if row.status != "superseded" else None,
+        decided_at=row.decided_at,
         reason=row.reason,
         facts=(
             unseal(ctx.cipher, row.facts_encrypted, table=FACTS_TABLE, row_id=row.id)
@@ -329,7 +329,7 @@ async def invitations(
             select(CoApplicantRequest)
             .where(
                 CoApplicantRequest.co_applicant_id == caller.user_id,
-                CoApplicantRequest.status != "superseded",
+                CoApplicantRequest.superseded_at.is_(None),
             )
             .order_by(CoApplicantRequest.created_at.desc())
             .limit(LIST_LIMIT)
@@ -376,7 +376,7 @@ async def decide(
 ) -> CoApplicantInvite:
     """Confirm (decline=None) or decline with a reason; only a pending request."""
     row = await _addressed_to(session, caller, request_id)
-    if row.status != "pending":
+    if row.status != "pending" or row.superseded_at is not None:
         await session.rollback()
         raise ProblemError(
             CONFLICT,
@@ -456,39 +456,41 @@ async def confirmation_for(
 
 async def attach(session: AsyncSession, draft_id: uuid.UUID, application_id: uuid.UUID) -> None:
     """The draft's requests now belong to the application, and their history goes onto its
-    timeline (each step at its own time, with who acted)."""
-    rows = (
-        await session.execute(
-            select(CoApplicantRequest)
-            .where(
-                CoApplicantRequest.draft_id == draft_id,
-                CoApplicantRequest.application_id.is_(None),
+    timeline in the order it happened, each step with who acted (a request is superseded by
+    whoever asked again)."""
+    rows = list(
+        (
+            await session.execute(
+                select(CoApplicantRequest)
+                .where(
+                    CoApplicantRequest.draft_id == draft_id,
+                    CoApplicantRequest.application_id.is_(None),
+                )
+                .order_by(CoApplicantRequest.created_at)
+                .with_for_update()
             )
-            .order_by(CoApplicantRequest.created_at)
-            .with_for_update()
-        )
-    ).scalars()
-    for row in rows:
+        ).scalars()
+    )
+    steps: list[tuple[datetime, str, Who, dict[str, Any]]] = []
+    for row, following in zip(rows, [*rows[1:], None], strict=True):
         row.application_id = application_id
+        ref: dict[str, Any] = {"request": str(row.id)}
+        asker = Who(row.requested_by, row.requested_act, row.requested_client)
+        steps.append((row.created_at, "requested", asker, {**ref, "services": list(row.services)}))
+        if row.decided_at is not None and row.decided_by and row.decided_client:
+            decider = Who(row.decided_by, row.decided_act, row.decided_client)
+            reason = {"reason": row.reason} if row.reason else {}
+            steps.append((row.decided_at, row.status, decider, {**ref, **reason}))
+        if row.superseded_at is not None and following is not None:
+            again = Who(following.requested_by, following.requested_act, following.requested_client)
+            steps.append((row.superseded_at, "superseded", again, ref))
+    for at, step, who, detail in sorted(steps, key=lambda s: s[0]):
         record(
             session,
             application_id=application_id,
-            kind="co_applicant.requested",
+            kind=f"co_applicant.{step}",
             actor_kind=Actor.RESIDENT,
-            now=row.created_at,
-            who=Who(row.requested_by, row.requested_act, row.requested_client),
-            detail={"request": str(row.id), "services": list(row.services)},
+            now=at,
+            who=who,
+            detail=detail,
         )
-        if row.decided_at is not None and row.decided_by and row.decided_client:
-            detail: dict[str, Any] = {"request": str(row.id)}
-            if row.reason:
-                detail["reason"] = row.reason
-            record(
-                session,
-                application_id=application_id,
-                kind=f"co_applicant.{row.status}",
-                actor_kind=Actor.RESIDENT,
-                now=row.decided_at,
-                who=Who(row.decided_by, row.decided_act, row.decided_client),
-                detail=detail,
-            )

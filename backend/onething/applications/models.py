@@ -41,7 +41,7 @@ def _one_of(column: str, values: list[str]) -> str:
 
 
 MATERIAL_STATUSES: Final = ["requested", "verifying", "verified", "refused"]
-CO_APPLICANT_STATUSES: Final = ["pending", "confirmed", "declined", "superseded"]
+CO_APPLICANT_STATUSES: Final = ["pending", "confirmed", "declined"]
 
 
 class Draft(Base):
@@ -217,6 +217,8 @@ class CoApplicantRequest(Base):
     decided_by: Mapped[str | None] = mapped_column(_SUB)
     decided_act: Mapped[str | None] = mapped_column(_SUB)
     decided_client: Mapped[str | None] = mapped_column(_SUB)
+    # When the applicant asked again (a newer request replaces this one, whatever its answer).
+    superseded_at: Mapped[datetime | None] = mapped_column(_TZ)
 
 
 class IdempotencyKey(Base):

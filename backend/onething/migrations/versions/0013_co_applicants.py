@@ -46,8 +46,9 @@ def upgrade() -> None:
         sa.Column("decided_by", sa.String(length=128), nullable=True),
         sa.Column("decided_act", sa.String(length=128), nullable=True),
         sa.Column("decided_client", sa.String(length=128), nullable=True),
+        sa.Column("superseded_at", sa.DateTime(timezone=True), nullable=True),
         sa.CheckConstraint(
-            "status IN ('pending', 'confirmed', 'declined', 'superseded')",
+            "status IN ('pending', 'confirmed', 'declined')",
             name=op.f("ck_co_applicant_requests_status_known"),
         ),
         sa.CheckConstraint(
