@@ -58,6 +58,7 @@ function chunkOf(route: Route): ChunkName | null {
     case "agent":
     case "wallet":
     case "license":
+    case "confirmations":
       return "progress";
     case "clerk":
     case "clerkTask":
@@ -135,6 +136,8 @@ function Page({ route }: { route: Route }) {
       return progress ? <progress.WalletPage /> : null;
     case "license":
       return progress ? <progress.LicensePage key={route.licenseId} licenseId={route.licenseId} /> : null;
+    case "confirmations":
+      return progress ? <progress.ConfirmationsPage /> : null;
     case "clerk":
       return clerk ? <clerk.InboxPage /> : null;
     case "clerkTask":

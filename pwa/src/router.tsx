@@ -20,6 +20,7 @@ export type Route =
   | { name: "license"; licenseId: string }
   | { name: "clerk" }
   | { name: "clerkTask"; taskId: string }
+  | { name: "confirmations" }
   | { name: "notFound" };
 
 const SEGMENT = /^[A-Za-z0-9_-]{1,100}$/;
@@ -44,6 +45,7 @@ export function matchRoute(pathname: string): Route {
     return parts.length === 2 && applicationId !== null ? { name: "application", applicationId } : { name: "notFound" };
   }
   if (parts.length === 1 && parts[0] === "agent") return { name: "agent" };
+  if (parts.length === 1 && parts[0] === "confirmations") return { name: "confirmations" };
   if (parts[0] === "wallet") {
     if (parts.length === 1) return { name: "wallet" };
     const licenseId = segment(parts[1]);
@@ -83,6 +85,7 @@ export const paths = {
   license: (id: string): string => `/wallet/${encodeURIComponent(id)}`,
   clerk: (): string => "/clerk",
   clerkTask: (taskId: string): string => `/clerk/tasks/${encodeURIComponent(taskId)}`,
+  confirmations: (): string => "/confirmations",
 };
 
 export interface Location {

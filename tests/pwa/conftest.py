@@ -14,7 +14,14 @@ from pathlib import Path
 import pytest
 from litestar import Litestar
 from playwright.async_api import Browser, BrowserContext, async_playwright, expect
-from pwa_helpers import AGENT_PHONE, CLERK_DEPARTMENT, CLERK_PHONE, RESIDENT_PHONE, Accounts
+from pwa_helpers import (
+    AGENT_PHONE,
+    CLERK_DEPARTMENT,
+    CLERK_PHONE,
+    FATHER_PHONE,
+    RESIDENT_PHONE,
+    Accounts,
+)
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -139,14 +146,15 @@ async def accounts(
     truncated_after: None,
 ) -> Accounts:
     """The PWA registered as the OIDC client of the app under test (as `onething seed` does),
-    a resident, a clerk of the health commission and a service-hall agent, each signing in
-    with a phone number."""
+    a resident, a clerk of the health commission, a service-hall agent and the resident's
+    partner (the other parent who confirms), each signing in with a phone number."""
     del truncated_after
     ctx: IdentityContext = app.state.identity
     people = [
         new_user(ctx, role="resident", phone=RESIDENT_PHONE),
         new_user(ctx, role="clerk", department_code=CLERK_DEPARTMENT, phone=CLERK_PHONE),
         new_user(ctx, role="agent", phone=AGENT_PHONE),
+        new_user(ctx, role="resident", phone=FATHER_PHONE),
     ]
     async with sessionmaker() as session, session.begin():
         await ensure_pwa_client(session, live_server)

@@ -19,6 +19,7 @@ RESIDENT_PHONE = "13800138000"
 CLERK_PHONE = "13600136000"
 CLERK_DEPARTMENT = "health-commission"
 AGENT_PHONE = "13100131001"
+FATHER_PHONE = "13900139000"  # Family's father: confirms the newborn application
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class Accounts:
     resident_phone: str
     clerk_phone: str
     agent_phone: str
+    father_phone: str = FATHER_PHONE
 
 
 def luhn_complete(prefix: str) -> str:

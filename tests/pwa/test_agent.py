@@ -8,6 +8,11 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 
+from co_applicant_helpers import (
+    ask_the_other_parent,
+    confirmed_on_the_applicants_phone,
+    the_other_parent_confirms,
+)
 from playwright.async_api import BrowserContext, expect
 from pwa_helpers import (
     NEWBORN,
@@ -59,6 +64,12 @@ async def test_an_agent_submits_for_a_resident_who_then_sees_it_and_revokes_the_
         await continue_to(agent, f"{FORM}/{following}" if following else f"/bundles/{NEWBORN}/materials")
     await agent.get_by_role("link", name="检查填写内容").click()
     await expect(agent.locator(".panel")).to_contain_text("所有信息已检查通过")
+    # The agent asks the father, who confirms on his own phone.
+    await ask_the_other_parent(agent, accounts.father_phone)
+    await the_other_parent_confirms(
+        new_phone, live_server, accounts.father_phone, expect_facts=["李强"], never=[]
+    )
+    await confirmed_on_the_applicants_phone(agent)
     await agent.get_by_role("button", name="提交申请").click()
     await agent.wait_for_url(re.compile(r"/applications/[0-9a-f-]{36}$"))
     await expect(banner).to_be_visible()

@@ -1,6 +1,7 @@
 """The resident's whole journey on a phone against the real stack (API under granian, worker,
 PostgreSQL, SeaweedFS): sign in on the provider's own page (code + PKCE), newborn-birth, every
-form page with the draft autosaved to the API, a photo uploaded straight to S3, review, submit
+form page with the draft autosaved to the API, a photo uploaded straight to S3, review, the
+other parent confirming on a phone of their own (a second browser context), submit
 (Idempotency-Key), progress per department; then a clerk of the health commission signs in on a
 second phone, approves the birth certificate in the console, and the resident's progress page
 shows the change."""
@@ -11,6 +12,11 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from co_applicant_helpers import (
+    ask_the_other_parent,
+    confirmed_on_the_applicants_phone,
+    the_other_parent_confirms,
+)
 from playwright.async_api import BrowserContext, Page, expect
 from pwa_helpers import (
     NEWBORN,
@@ -81,6 +87,21 @@ async def test_a_resident_submits_newborn_birth_and_sees_a_clerks_approval_on_th
     await page.get_by_role("link", name="检查填写内容").click()
     await page.wait_for_url(f"**/bundles/{NEWBORN}/review")
     await expect(page.locator(".panel")).to_contain_text("所有信息已检查通过")
+
+    # The father confirms from his own account, on his own phone (a second browser context):
+    # the facts of the birth certificate and birth registration, not the mother's bank card.
+    await ask_the_other_parent(page, accounts.father_phone)
+    father = await the_other_parent_confirms(
+        new_phone,
+        live_server,
+        accounts.father_phone,
+        expect_facts=["李小明", "李强", pages["father"]["id_number"]],
+        never=[pages["benefit"]["card_number"], pages["mother"]["employer"]],
+    )
+    await confirmed_on_the_applicants_phone(page)
+    assert await axe_violations(page) == []
+    await page.screenshot(path=screenshot_path("pwa-co-applicant-confirmed"))
+    await father.close()
     submit = page.get_by_role("button", name="提交申请")
     # A double tap sends one submission (one Idempotency-Key; the button is disabled meanwhile).
     await submit.dblclick()
@@ -101,6 +122,7 @@ async def test_a_resident_submits_newborn_birth_and_sees_a_clerks_approval_on_th
     await expect(hukou.locator(".tag")).to_have_text("等待前序事项")
     await expect(hukou).to_contain_text("等待“出生医学证明首次签发”办结后开始")
     await expect(page.locator(".timeline")).to_contain_text("申请已提交")
+    await expect(page.locator(".timeline")).to_contain_text("另一方父母已确认")
 
     # The clerk, on a phone of their own.
     clerk = await (await new_phone()).new_page()

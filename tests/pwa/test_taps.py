@@ -16,6 +16,11 @@ from dataclasses import dataclass
 
 import pytest
 from litestar import Litestar
+from co_applicant_helpers import (
+    ask_the_other_parent,
+    confirmed_on_the_applicants_phone,
+    the_other_parent_confirms,
+)
 from playwright.async_api import BrowserContext, Page, expect
 from pwa_helpers import NEWBORN, Accounts, Family, sign_in
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -53,7 +58,7 @@ def answers() -> dict[str, dict[str, str]]:
     """What the demo family answers (the same people as their e-licenses)."""
     pages = Family().pages()
     pages["mother"] |= {"name": MOTHER.name, "id_number": MOTHER.id_number}
-    pages["father"] |= {"name": FATHER.name, "id_number": FATHER.id_number}
+    pages["father"] |= {"name": FATHER.name, "id_number": FATHER.id_number, "phone": FATHER.phone}
     pages["household"] |= {"head_name": FATHER.name, "head_id_number": FATHER.id_number}
     return pages
 
@@ -118,6 +123,13 @@ async def test_a_returning_parent_with_e_licenses_needs_few_taps_and_typed_field
     await page.get_by_role("link", name="检查填写内容").click()
     counts.taps += 1
     await expect(page.locator(".panel")).to_contain_text("所有信息已检查通过")
+    # The father's number is the one in the form: one tap asks him; his taps are his own.
+    await ask_the_other_parent(page, FATHER.phone)
+    counts.taps += 1
+    await the_other_parent_confirms(
+        new_phone, live_server, FATHER.phone, expect_facts=[FATHER.name], never=[]
+    )
+    await confirmed_on_the_applicants_phone(page)
     await page.get_by_role("button", name="提交申请").click()
     counts.taps += 1
     await page.wait_for_url(re.compile(r"/applications/[0-9a-f-]{36}$"))

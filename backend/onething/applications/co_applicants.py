@@ -148,7 +148,11 @@ async def _latest(
 
 
 async def _draft_facts(
-    session: AsyncSession, ctx: ApplicationsContext, caller: Caller, draft_id: uuid.UUID
+    session: AsyncSession,
+    ctx: ApplicationsContext,
+    caller: Caller,
+    draft_id: uuid.UUID,
+    answers: Mapping[str, Any] | None = None,
 ) -> tuple[Draft, list[str], dict[str, Any]]:
     # Imported here: drafts and services import this module.
     from onething.applications.drafts import DRAFTS_TABLE
@@ -158,7 +162,8 @@ async def _draft_facts(
     if draft is None:
         raise ProblemError(NOT_FOUND)
     require_owner(caller, draft.owner_id, draft.bundle)
-    answers = unseal(ctx.cipher, draft.answers_encrypted, table=DRAFTS_TABLE, row_id=draft.id)
+    if answers is None:
+        answers = unseal(ctx.cipher, draft.answers_encrypted, table=DRAFTS_TABLE, row_id=draft.id)
     form = merged_form(
         ctx.catalog, draft.bundle, draft.situation_answers, list(draft.optional_services)
     )
@@ -243,7 +248,7 @@ async def ask(
     now: datetime,
 ) -> CoApplicantStatus:
     """Send the draft's current facts to the other parent; an earlier request is superseded."""
-    draft, services, facts = await _draft_facts(session, ctx, caller, draft_id)
+    draft, services, facts = await _draft_facts(session, ctx, caller, draft_id, data.answers)
     if not services:
         raise _invalid(
             "draft",

@@ -257,6 +257,9 @@ class CoApplicantAsk(_In):
     """Whom to ask: the other parent's mobile number (the one their account signs in with)."""
 
     phone: Annotated[str, msgspec.Meta(min_length=11, max_length=20, examples=["13912345678"])]
+    # The answers exactly as they will be submitted (typed values, times with their offset);
+    # without them, the draft's saved answers. Only the co-signed services' facts are kept.
+    answers: Answers | None = None
 
 
 class CoApplicantDecline(_In):

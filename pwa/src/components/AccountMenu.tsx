@@ -39,6 +39,11 @@ export function AccountMenu() {
           {t.walletTitle}
         </Link>
       ) : null}
+      {role === "resident" ? (
+        <Link href={paths.confirmations()} class="account__link">
+          {t.confirmationsTitle}
+        </Link>
+      ) : null}
       <button type="button" class="account__button" onClick={() => void signOut()}>
         {t.signOut}
       </button>

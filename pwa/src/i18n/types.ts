@@ -212,4 +212,29 @@ export interface Messages {
   copyRequest: string;
   copyDownload: (date: string) => string;
   prefilledFrom: (license: string) => string;
+
+  // Co-applicant confirmation (the other parent confirms from their own account).
+  coApplicantTitle: string;
+  coApplicantIntro: string;
+  coApplicantPhone: string;
+  coApplicantPhoneHint: string;
+  coApplicantAsk: string;
+  coApplicantAskAgain: string;
+  coApplicantNotAsked: string;
+  coApplicantWaiting: (phone: string) => string;
+  coApplicantConfirmed: (phone: string) => string;
+  coApplicantDeclined: (reason: string) => string;
+  coApplicantChanged: string;
+  coApplicantFailed: string;
+  confirmationsTitle: string;
+  confirmationsEmpty: string;
+  confirmationsAnswered: string;
+  confirmationFrom: (phone: string, bundle: string) => string;
+  confirmationIntro: string;
+  confirmationConfirm: string;
+  confirmationDecline: string;
+  confirmationDeclineReason: string;
+  confirmationReasonNeeded: string;
+  confirmationConfirmed: string;
+  confirmationDeclined: (reason: string) => string;
 }

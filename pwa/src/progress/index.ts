@@ -3,3 +3,4 @@ export { ApplicationPage } from "./ApplicationPage";
 export { ApplicationsPage } from "./ApplicationsPage";
 export { AgentPage } from "./AgentPage";
 export { LicensePage, WalletPage } from "./WalletPage";
+export { ConfirmationsPage } from "../coapplicant/ConfirmationsPage";

@@ -4,6 +4,7 @@
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import { signIn, useAuth } from "../auth/session";
+import { CoApplicantStep } from "../coapplicant/Step";
 import { useI18n } from "../i18n/context";
 import { Link, navigate, paths, usePageFocus, useTitle } from "../router";
 import { fetchForm, validateAnswers, type Validation } from "./api";
@@ -38,6 +39,7 @@ export function ReviewPage({ bundleId }: { bundleId: string }) {
   );
   const [check, setCheck] = useState<Validation | { kind: "checking" }>({ kind: "checking" });
   const [sending, setSending] = useState<Sending>({ kind: "idle" });
+  const [coApplicantReady, setCoApplicantReady] = useState(false);
   const auth = useAuth();
   const summaryRef = useRef<HTMLDivElement>(null);
   const sections = form.kind === "ok" ? visibleSections(form.value, draft.situation) : [];
@@ -85,6 +87,8 @@ export function ReviewPage({ bundleId }: { bundleId: string }) {
   const situation = situationAnswers(model, draft.situation);
   const materials = neededMaterials(model, new Set(model.services), draft.situation);
   const missing = materials.filter((m) => m.required && draft.materials[m.id] === undefined);
+  const answers = buildAnswers(model, sections, draft);
+  const coApplicantErrors = sending.kind === "invalid" ? sending.errors.filter((e) => e.field === "co_applicant") : [];
 
   const onSubmit = async (): Promise<void> => {
     if (sending.kind === "sending") return;
@@ -92,7 +96,7 @@ export function ReviewPage({ bundleId }: { bundleId: string }) {
     const draftId = await flush(bundleId);
     const result = await submitApplication({
       bundle: bundleId,
-      answers: buildAnswers(model, sections, draft),
+      answers,
       situation_answers: request.situationAnswers,
       optional_services: [...request.optionalServices].sort(),
       materials: Object.values(draft.materials),
@@ -208,7 +212,14 @@ export function ReviewPage({ bundleId }: { bundleId: string }) {
         </Link>
       </section>
 
+      {auth.signedIn ? <CoApplicantStep bundleId={bundleId} answers={answers} onReady={setCoApplicantReady} /> : null}
+
       <div class="submit" role="status">
+        {coApplicantErrors.map((e) => (
+          <p class="notice" key={e.field}>
+            {e.message[locale]}
+          </p>
+        ))}
         {sending.kind === "offline" ? <p class="notice">{t.submitOffline}</p> : null}
         {sending.kind === "failed" ? <p class="notice">{t.submitFailed}</p> : null}
         {sending.kind === "signedOut" ? <p class="notice">{t.signInToSubmit}</p> : null}
@@ -217,7 +228,7 @@ export function ReviewPage({ bundleId }: { bundleId: string }) {
         <button
           type="button"
           class="button button--primary"
-          disabled={!valid || sending.kind === "sending"}
+          disabled={!valid || !coApplicantReady || sending.kind === "sending"}
           onClick={() => void onSubmit()}
         >
           {sending.kind === "sending" ? t.submitting : sending.kind === "offline" || sending.kind === "failed" ? t.submitAgain : t.submit}
