@@ -1,7 +1,7 @@
 """Co-applicant confirmation requests (the other parent confirms from their own account).
 
 Revision ID: 0013_co_applicants
-Revises: 0042_federation
+Revises: 0022_license_key_refs
 Create Date: 2026-11-22
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0013_co_applicants"
-down_revision: str | Sequence[str] | None = "0042_federation"
+down_revision: str | Sequence[str] | None = "0022_license_key_refs"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
