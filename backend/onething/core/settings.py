@@ -228,6 +228,39 @@ class IdentitySettings:
 
 
 @dataclass(frozen=True, slots=True)
+class ApiLimitSettings:
+    """Requests per fixed window that one resident (or agent, clerk) and one third-party
+    client may make to the API, counted in PostgreSQL so every API process shares them. A
+    client's limit comes from its `rate_limit_tier`; first-party clients (the PWA) have no
+    client-wide limit, their users have each their own. 0 turns a limit off (the dataclass
+    default, and the default under ONETHING_ENV=test unless the variables are set)."""
+
+    window_seconds: int = 60
+    per_user: int = 0
+    tiers: tuple[tuple[str, int], ...] = ()
+
+    def client_limit(self, tier: str) -> int:
+        return dict(self.tiers).get(tier, dict(self.tiers).get("standard", 0))
+
+    @classmethod
+    def from_env(cls) -> ApiLimitSettings:
+        testing = _env("ONETHING_ENV", "development") == "test"
+        raw_tiers = _env("API_RATE_LIMIT_TIERS", "" if testing else "standard:1200,partner:6000")
+        tiers = []
+        for item in filter(None, (part.strip() for part in raw_tiers.split(","))):
+            name, sep, value = item.partition(":")
+            if not sep or not value.strip().isdigit():
+                msg = f"API_RATE_LIMIT_TIERS must be name:limit[,name:limit…], got {item!r}"
+                raise ValueError(msg)
+            tiers.append((name.strip(), int(value)))
+        return cls(
+            window_seconds=max(1, _env_int("API_RATE_WINDOW_SECONDS", 60)),
+            per_user=_env_int("API_RATE_LIMIT_PER_USER", 0 if testing else 300),
+            tiers=tuple(tiers),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class DeliverySettings:
     """Mail-home delivery: the courier adapter and the consolidation rule. `courier_secret`
     signs the courier's tracking callbacks (HMAC-SHA256) and our calls to it."""
@@ -288,6 +321,7 @@ class Settings:
     identity: IdentitySettings = field(default_factory=IdentitySettings)
     webhooks: WebhookSettings = field(default_factory=WebhookSettings)
     delivery: DeliverySettings = field(default_factory=DeliverySettings)
+    api_limits: ApiLimitSettings = field(default_factory=ApiLimitSettings)
     licenses: LicenseSettings = field(default_factory=LicenseSettings)
 
     @classmethod
@@ -300,5 +334,6 @@ class Settings:
             identity=IdentitySettings.from_env(),
             webhooks=WebhookSettings.from_env(),
             delivery=DeliverySettings.from_env(),
+            api_limits=ApiLimitSettings.from_env(),
             licenses=LicenseSettings.from_env(),
         )

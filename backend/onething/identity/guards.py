@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onething.core.errors import INSUFFICIENT_SCOPE, INVALID_TOKEN, ProblemError
+from onething.identity.api_limits import enforce_api_limits
 from onething.identity.delegations import delegation_active
 from onething.identity.deps import DbSession
 from onething.identity.keys import load_keyring
@@ -88,9 +89,13 @@ async def authenticate(
 
 
 async def current_principal(request: Request[Any, Any, Any], db_session: DbSession) -> Principal:
-    """Litestar dependency: `dependencies={"principal": Provide(current_principal)}`."""
+    """Litestar dependency: `dependencies={"principal": Provide(current_principal)}`. Every
+    authenticated request also counts against its user's and client's rate limits."""
     ctx: IdentityContext = request.app.state.identity
-    return await authenticate(db_session, ctx, bearer_token(request), now=datetime.now(UTC))
+    now = datetime.now(UTC)
+    principal = await authenticate(db_session, ctx, bearer_token(request), now=now)
+    await enforce_api_limits(db_session, request.app.state.settings.api_limits, principal, now=now)
+    return principal
 
 
 def require_scopes(principal: Principal, *scopes: str) -> None:

@@ -149,6 +149,8 @@ class OAuthClient(Base):
     # A department's system is bound to one catalog department: its client_credentials
     # tokens carry `department:<id>` for that department and no other.
     department: Mapped[str | None] = mapped_column(String(64))
+    # Requests per window the client's tokens may make together (API_RATE_LIMIT_TIERS).
+    rate_limit_tier: Mapped[str] = mapped_column(String(32), server_default="standard")
     created_at: Mapped[datetime] = mapped_column(_TZ, server_default=func.now())
 
 
