@@ -137,6 +137,18 @@ CASES: Final[dict[Key, Case]] = {
     ("POST", "/api/v1/admin/webhooks/dead-letters/{event_id}/replay"): Case(
         rightful=frozenset({"admin"})
     ),
+    ("GET", "/api/v1/admin/clients/{client_id}"): Case(rightful=frozenset({"admin"})),
+    ("PUT", "/api/v1/admin/clients/{client_id}"): Case(
+        json={
+            "name": {"zh": "攻击者", "en": "Attacker"},
+            "redirect_uris": ["https://attacker.example/cb"],
+            "scopes": ["openid", "applications"],
+            "jwks_uri": "https://attacker.example/jwks",
+        },
+        rightful=frozenset({"admin"}),
+    ),
+    ("POST", "/api/v1/admin/clients/{client_id}/refresh-keys"): Case(rightful=frozenset({"admin"})),
+    ("POST", "/api/v1/admin/clients/{client_id}/disable"): Case(rightful=frozenset({"admin"})),
 }
 
 
@@ -346,6 +358,7 @@ async def _snapshot(
         delegation = await session.get(Delegation, uuid.UUID(ids["delegation_id"]))
         consents = (await session.execute(select(Consent.client_id))).scalars().all()
         users = (await session.execute(select(User.id))).scalars().all()
+        client = await session.get(OAuthClient, MINI_APP)
     assert delegation is not None
     return (
         draft["version"],
@@ -357,6 +370,7 @@ async def _snapshot(
         delegation.revoked_at,
         sorted(consents),
         len(users),
+        client and (client.scope, client.redirect_uris, client.jwks_uri, client.disabled_at),
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated, Final
+from typing import Annotated
 
 from litestar import Controller, get, post, put
 from litestar.datastructures import State
@@ -12,13 +12,12 @@ from litestar.di import NamedDependency, Provide
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from onething.core.errors import FORBIDDEN, ProblemDetails, ProblemError
+from onething.core.errors import ProblemDetails
 from onething.departments import webhooks
 from onething.departments.schemas import DeadLetter, DeadLetterPage, EndpointSet, EndpointView
-from onething.identity.access import Caller, current_caller
+from onething.identity.access import Caller, current_caller, require_admin
 from onething.identity.deps import DbSession
 
-ADMIN_SCOPE: Final = "admin"
 CallerDep = NamedDependency[Caller]
 Limit = Annotated[int, QueryParameter(ge=1, le=100)]
 
@@ -27,18 +26,6 @@ def _problem(description: str) -> ResponseSpec:
     return ResponseSpec(
         data_container=ProblemDetails, description=description, generate_examples=False
     )
-
-
-def require_admin(caller: Caller) -> str:
-    """An administrator's own token with the `admin` scope; returns who, for the record."""
-    principal = caller.principal
-    if caller.role != "admin" or ADMIN_SCOPE not in principal.scopes or principal.act:
-        raise ProblemError(
-            FORBIDDEN,
-            detail_zh="只有平台管理员可以进行此操作。",
-            detail_en="Only a platform administrator may do this.",
-        )
-    return principal.sub
 
 
 _FORBIDDEN = {403: _problem("Not an administrator")}

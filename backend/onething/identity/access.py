@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from litestar import Request
 
-from onething.core.errors import NOT_FOUND, ProblemError
+from onething.core.errors import FORBIDDEN, NOT_FOUND, ProblemError
 from onething.identity.delegations import split_scope
 from onething.identity.deps import DbSession
 from onething.identity.guards import current_principal
@@ -89,3 +89,18 @@ async def caller_of(db: DbSession, principal: Principal) -> Caller:
 async def current_caller(request: Request[Any, Any, Any], db_session: DbSession) -> Caller:
     """Litestar dependency: `dependencies={"caller": Provide(current_caller)}`."""
     return await caller_of(db_session, await current_principal(request, db_session))
+
+
+ADMIN_SCOPE: Final = "admin"
+
+
+def require_admin(caller: Caller) -> str:
+    """An administrator's own token with the `admin` scope; returns who, for the record."""
+    principal = caller.principal
+    if caller.role != "admin" or ADMIN_SCOPE not in principal.scopes or principal.act:
+        raise ProblemError(
+            FORBIDDEN,
+            detail_zh="只有平台管理员可以进行此操作。",
+            detail_en="Only a platform administrator may do this.",
+        )
+    return principal.sub

@@ -157,6 +157,7 @@ class AuthorizeOutcome(msgspec.Struct, frozen=True):
     description: str | None = None
     # for "consent": whom the resident is asked about, for what, and where they go next
     client_name: str | None = None
+    client_name_en: str | None = None
     scopes: list[str] = msgspec.field(default_factory=list)
     redirect_uri: str | None = None
 
@@ -218,6 +219,7 @@ def _authorize(  # noqa: PLR0911 — one return per outcome of the request
             return AuthorizeOutcome(
                 "consent",
                 client_name=client.row.name,
+                client_name_en=client.row.name_en,
                 scopes=scopes,
                 redirect_uri=grant.redirect_uri,
             )
@@ -263,11 +265,14 @@ class ProviderController(Controller):
             )
         if outcome.kind == "consent":
             csrf, cookie = new_csrf_cookie(ctx, request.cookies.get(CSRF_COOKIE))
+            language = language_of(request)
+            # The mini-app's registered name in the page's language (zh-CN unless one in en).
+            name = outcome.client_name_en if language == "en" else None
             page = pages.consent_page(
-                language_of(request),
+                language,
                 csrf=csrf,
                 next_url=login_next(request),
-                client_name=outcome.client_name or "",
+                client_name=name or outcome.client_name or "",
                 scopes=outcome.scopes,
                 redirect_host=urlsplit(outcome.redirect_uri or "").netloc,
             )

@@ -151,6 +151,14 @@ class OAuthClient(Base):
     department: Mapped[str | None] = mapped_column(String(64))
     # Requests per window the client's tokens may make together (API_RATE_LIMIT_TIERS).
     rate_limit_tier: Mapped[str] = mapped_column(String(32), server_default="standard")
+    # Registered third-party clients (client_registry.py): the English display name, where
+    # their keys are published, where their webhooks go (secret sealed), who registered them.
+    name_en: Mapped[str | None] = mapped_column(String(200))
+    jwks_uri: Mapped[str | None] = mapped_column(Text)
+    webhook_url: Mapped[str | None] = mapped_column(Text)
+    webhook_secret_encrypted: Mapped[str | None] = mapped_column(Text)
+    registered_by: Mapped[str | None] = mapped_column(String(64))
+    disabled_at: Mapped[datetime | None] = mapped_column(_TZ)
     created_at: Mapped[datetime] = mapped_column(_TZ, server_default=func.now())
 
 

@@ -89,7 +89,8 @@ class Provider(AuthorizationServer):  # type: ignore[misc]
 
     def query_client(self, client_id: str) -> Client | None:
         row = self.db.get(OAuthClient, client_id)
-        return Client(row) if row is not None else None
+        # A disabled client is unknown: no authorization, no token, no introspection.
+        return Client(row) if row is not None and row.disabled_at is None else None
 
     def validate_requested_scope(self, scope: str | None) -> None:
         """The fixed scopes, plus `department:<id>` (which only a client bound to that

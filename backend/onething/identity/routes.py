@@ -40,4 +40,6 @@ def provider_route_handlers(settings: Settings) -> list[ControllerRouterHandler]
 
 
 def api_handlers() -> list[ControllerRouterHandler]:
-    return [MeController, ConsentController, DelegationController]
+    from onething.identity.registry_controllers import ClientRegistryController
+
+    return [MeController, ConsentController, DelegationController, ClientRegistryController]

@@ -1,0 +1,140 @@
+"""Admin API for third-party clients (`/api/v1/admin/clients`): register, read, replace,
+refresh keys, disable. The same service backs `onething clients …`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from litestar import Controller, get, post, put
+from litestar.datastructures import State
+from litestar.di import NamedDependency, Provide
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import FromPath, JSONBody
+
+from onething.core.errors import ProblemDetails
+from onething.identity import client_registry as registry
+from onething.identity.access import Caller, current_caller, require_admin
+from onething.identity.deps import DbSession
+
+CallerDep = NamedDependency[Caller]
+
+
+def _problem(description: str) -> ResponseSpec:
+    return ResponseSpec(
+        data_container=ProblemDetails, description=description, generate_examples=False
+    )
+
+
+_FORBIDDEN = {403: _problem("Not an administrator")}
+_MISSING = {404: _problem("No such registered client")}
+_INVALID = {422: _problem("Invalid fields, each named with a zh-CN and en message")}
+
+
+class ClientRegistryController(Controller):
+    path = "/admin/clients"
+    tags = ["admin"]  # noqa: RUF012
+    dependencies = {"caller": Provide(current_caller)}  # noqa: RUF012
+
+    @post(
+        "/",
+        operation_id="registerClient",
+        summary="Register a third-party client (mini-app)",
+        status_code=201,
+        responses={**_FORBIDDEN, 409: _problem("The client id is taken"), **_INVALID},
+    )
+    async def register(
+        self,
+        *,
+        data: JSONBody[registry.ClientRegistration],
+        caller: CallerDep,
+        db_session: DbSession,
+        state: State,
+    ) -> registry.ClientView:
+        """A confidential client authenticating with `private_key_jwt`: its public keys
+        (inline or at an https `jwks_uri`), exact redirect URIs, scopes, webhook URL and rate
+        tier. The webhook secret is generated and appears in this answer only."""
+        by = require_admin(caller)
+        return await registry.register_client(
+            db_session,
+            state.identity.cipher,
+            state.settings.api_limits,
+            data,
+            by=by,
+            now=datetime.now(UTC),
+        )
+
+    @get(
+        "/",
+        operation_id="listClients",
+        summary="Registered third-party clients",
+        responses=_FORBIDDEN,
+    )
+    async def list_clients(
+        self, caller: CallerDep, db_session: DbSession
+    ) -> list[registry.ClientView]:
+        """Every registered client, disabled ones included; never a secret."""
+        require_admin(caller)
+        return await registry.list_clients(db_session)
+
+    @get(
+        "/{client_id:str}",
+        operation_id="getClient",
+        summary="One registered client",
+        responses={**_FORBIDDEN, **_MISSING},
+    )
+    async def get_client(
+        self, client_id: FromPath[str], caller: CallerDep, db_session: DbSession
+    ) -> registry.ClientView:
+        """Its settings and the ids of its registered keys."""
+        require_admin(caller)
+        return await registry.get_client(db_session, client_id)
+
+    @put(
+        "/{client_id:str}",
+        operation_id="updateClient",
+        summary="Replace a registered client's settings",
+        responses={**_FORBIDDEN, **_MISSING, **_INVALID},
+    )
+    async def update(
+        self,
+        *,
+        client_id: FromPath[str],
+        data: JSONBody[registry.ClientSettings],
+        caller: CallerDep,
+        db_session: DbSession,
+        state: State,
+    ) -> registry.ClientView:
+        """All settings at once. A new webhook secret is made (and shown once) when a
+        webhook is first set or `rotate_webhook_secret` is true."""
+        require_admin(caller)
+        return await registry.update_client(
+            db_session, state.identity.cipher, state.settings.api_limits, client_id, data
+        )
+
+    @post(
+        "/{client_id:str}/refresh-keys",
+        operation_id="refreshClientKeys",
+        summary="Fetch a client's published keys again",
+        status_code=200,
+        responses={**_FORBIDDEN, **_MISSING, **_INVALID},
+    )
+    async def refresh_keys(
+        self, client_id: FromPath[str], caller: CallerDep, db_session: DbSession
+    ) -> registry.ClientView:
+        """After the client rotated the keys at its `jwks_uri`."""
+        require_admin(caller)
+        return await registry.refresh_keys(db_session, client_id)
+
+    @post(
+        "/{client_id:str}/disable",
+        operation_id="disableClient",
+        summary="Disable a client and revoke everything it holds",
+        status_code=200,
+        responses={**_FORBIDDEN, **_MISSING},
+    )
+    async def disable(
+        self, client_id: FromPath[str], caller: CallerDep, db_session: DbSession
+    ) -> registry.ClientView:
+        """Its tokens and unused codes are revoked at once; it can no longer authenticate."""
+        require_admin(caller)
+        return await registry.disable_client(db_session, client_id, now=datetime.now(UTC))
