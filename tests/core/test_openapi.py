@@ -53,3 +53,41 @@ def test_every_tag_used_by_an_operation_is_declared() -> None:
         tag for item in spec["paths"].values() for op in item.values() for tag in op.get("tags", [])
     }
     assert used <= declared, f"undeclared tags: {sorted(used - declared)}"
+
+
+def test_operations_needing_a_token_declare_oauth2_and_their_401_and_429() -> None:
+    """Every operation that resolves its caller carries the OAuth2 requirement (scheme with
+    the authorization-code and client-credentials flows) and documents 401 and 429 as
+    problem details; public ones (catalog, verification, probes) carry none."""
+    spec = json.loads(COMMITTED.read_text())
+    scheme = spec["components"]["securitySchemes"]["oauth2"]
+    assert set(scheme["flows"]) == {"authorizationCode", "clientCredentials"}
+    assert "applications" in scheme["flows"]["authorizationCode"]["scopes"]
+    secured = public = 0
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            where = f"{method.upper()} {path}"
+            if operation.get("security"):
+                secured += 1
+                assert operation["security"] == [{"oauth2": []}], where
+                for status in ("401", "429"):
+                    content = operation["responses"][status]["content"]
+                    assert "application/problem+json" in content, where
+            else:
+                public += 1
+                assert path.startswith(
+                    (
+                        "/api/v1/bundles",
+                        "/api/v1/services",
+                        "/api/v1/regions",
+                        "/api/v1/licenses/",
+                        "/api/v1/service-halls",
+                        "/api/v1/delivery/courier-events",
+                        "/healthz",
+                        "/.well-known/",
+                        "/oauth2/",
+                        "/readyz",
+                    )
+                ), f"{where} has no security requirement"
+    assert secured > 50
+    assert public > 5

@@ -12,7 +12,7 @@ from litestar.di import Provide
 from litestar.exceptions import NotFoundException
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
-from litestar.openapi.spec import Contact, Server, Tag
+from litestar.openapi.spec import Components, Contact, Server, Tag
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 
 from onething.catalog.loader import load_catalog
@@ -21,6 +21,7 @@ from onething.core.errors import exception_handlers
 from onething.core.health import HealthController
 from onething.core.logging import configure_logging
 from onething.core.middleware import RequestContextMiddleware
+from onething.core.openapi import OAUTH2, document_security, security_scheme
 from onething.core.pwa import pwa_router, shell_fallback
 from onething.core.routes import API_PREFIX, api_route_handlers
 from onething.core.settings import Settings
@@ -63,6 +64,7 @@ def _openapi_config() -> OpenAPIConfig:
                 description="Platform administration: department webhook endpoints, dead letters",
             ),
         ],
+        components=Components(security_schemes={OAUTH2: security_scheme()}),
         path="/api/schema",
         render_plugins=[JsonRenderPlugin()],
         use_handler_docstrings=True,
@@ -113,6 +115,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         logging_config=None,
         debug=False,
     )
+    document_security(app)
     app.state.settings = settings
     app.state.identity = IdentityContext.from_settings(settings)
     # Litestar's `middleware` runs per route, so unknown paths (404) would escape it; wrapping
