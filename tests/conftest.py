@@ -30,11 +30,13 @@ from onething.core.settings import (
     DatabaseSettings,
     DeliverySettings,
     IdentitySettings,
+    NotifySettings,
     S3Settings,
     Settings,
 )
 from onething.core.storage import ObjectStorage
 from onething.identity.crypto import generate_key
+from onething.notify.push import new_vapid_private_key
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,7 @@ def settings(services: Services) -> Settings:
             data_keys=f"test1:{generate_key()}", blind_index_key=generate_key()
         ),
         delivery=DeliverySettings(courier_secret=generate_key()),
+        notify=NotifySettings(vapid_private_key=new_vapid_private_key()),
     )
 
 

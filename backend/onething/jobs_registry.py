@@ -5,4 +5,5 @@ import onething.core.jobs
 import onething.delivery.jobs
 import onething.departments.jobs
 import onething.identity.jobs
-import onething.licenses.jobs  # noqa: F401
+import onething.licenses.jobs
+import onething.notify.jobs  # noqa: F401

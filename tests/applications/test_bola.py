@@ -24,6 +24,8 @@ from upload_helpers import PDF, ticket_for
 from onething.identity.context import IdentityContext
 from onething.identity.models import Consent, Delegation, OAuthClient, User
 from onething.identity.services import new_user
+from onething.notify.models import Message, PushSubscription
+from onething.notify.services import notify
 
 Client = AsyncTestClient[Litestar]
 Key = tuple[str, str]
@@ -45,6 +47,10 @@ HEALTH = "health-commission"
 MINI_APP = "bola-mini-app"
 SCOPES = "openid applications licenses"
 GRANTEE = "11010519491231002X"  # someone the victim shares a license with
+# A browser's ECDH P-256 public key (uncompressed point, base64url) for the victim's push.
+VICTIM_P256DH = (
+    "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM"
+)
 
 
 @dataclass(frozen=True)
@@ -137,6 +143,8 @@ CASES: Final[dict[Key, Case]] = {
     ("POST", "/api/v1/admin/webhooks/dead-letters/{event_id}/replay"): Case(
         rightful=frozenset({"admin"})
     ),
+    ("DELETE", "/api/v1/notifications/push-subscriptions/{subscription_id}"): RESIDENT_OBJECT,
+    ("POST", "/api/v1/notifications/messages/{message_id}/read"): RESIDENT_OBJECT,
     ("GET", "/api/v1/admin/clients/{client_id}"): Case(rightful=frozenset({"admin"})),
     ("PUT", "/api/v1/admin/clients/{client_id}"): Case(
         json={
@@ -277,6 +285,25 @@ async def _world(
         headers=owner,
     )
     assert granted.status_code == 201, granted.text
+    # The victim's browser subscribed to Web Push, and an in-app message for them.
+    subscribed = await api.post(
+        "/api/v1/notifications/push-subscriptions",
+        json={
+            "endpoint": "https://push.example/victim-browser",
+            "keys": {"p256dh": VICTIM_P256DH, "auth": "AAAAAAAAAAAAAAAAAAAAAA"},
+        },
+        headers=owner,
+    )
+    assert subscribed.status_code == 201, subscribed.text
+    async with sessionmaker() as session, session.begin():
+        message = await notify(
+            session,
+            people.resident.id,
+            "parcel.delivered",
+            {"parcel": 1, "tracking_number": ""},
+            application_id=None,
+            now=dt.datetime.now(dt.UTC),
+        )
     ids = {
         "draft_id": draft.json()["id"],
         "application_id": application["id"],
@@ -291,6 +318,8 @@ async def _world(
         "grant_id": granted.json()["id"],
         "grant_until": until,
         "request_id": asked.json()["request"]["id"],
+        "subscription_id": subscribed.json()["id"],
+        "message_id": str(message.id),
     }
     callers = {
         "other_resident": await tokens.issue(str(people.other_resident.id), scope=SCOPES),
@@ -359,6 +388,8 @@ async def _snapshot(
         consents = (await session.execute(select(Consent.client_id))).scalars().all()
         users = (await session.execute(select(User.id))).scalars().all()
         client = await session.get(OAuthClient, MINI_APP)
+        messages = (await session.execute(select(Message.id, Message.read_at))).all()
+        subscriptions = (await session.execute(select(PushSubscription.id))).scalars().all()
     assert delegation is not None
     return (
         draft["version"],
@@ -371,6 +402,8 @@ async def _snapshot(
         sorted(consents),
         len(users),
         client and (client.scope, client.redirect_uris, client.jwks_uri, client.disabled_at),
+        sorted(messages),
+        sorted(subscriptions),
     )
 
 

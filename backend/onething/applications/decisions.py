@@ -41,6 +41,7 @@ from onething.catalog import codes
 from onething.catalog.project import project
 from onething.core.errors import CONFLICT, NOT_FOUND, VALIDATION, FieldError, ProblemError
 from onething.core.jobs import enqueue
+from onething.notify.services import notify_task_decision
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -230,6 +231,16 @@ async def decide(
     )
     if after in {TaskState.APPROVED, TaskState.REFUSED}:
         await enqueue(session, jobs.RELEASE, jobs.ApplicationRef(application_id=application.id))
+    service = catalog.services[task.service]
+    await notify_task_decision(
+        session,
+        application.owner_id,
+        application.id,
+        state=after.value,
+        service_name=(service.name.zh, service.name.en),
+        produces_license=service.produces.license is not None,
+        now=now,
+    )
     await session.commit()
     return await task_for_department(session, ctx, who, task_id)
 

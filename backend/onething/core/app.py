@@ -58,6 +58,7 @@ def _openapi_config() -> OpenAPIConfig:
             ),
             Tag(name="identity", description="The signed-in caller, delegations (帮办代办)"),
             Tag(name="delivery", description="Mail-home choice, parcels, courier tracking"),
+            Tag(name="notifications", description="In-app messages, Web Push, SMS preferences"),
             Tag(name="operations", description="Health and readiness probes"),
             Tag(
                 name="admin",

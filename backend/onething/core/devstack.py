@@ -54,6 +54,8 @@ class Devstack:
             self.env["IDENTITY_BLIND_INDEX_KEY"] = secrets["identity_blind_index_key"]
         if not self.env.get("COURIER_SECRET"):
             self.env["COURIER_SECRET"] = secrets["courier_secret"]
+        if not self.env.get("VAPID_PRIVATE_KEY"):
+            self.env["VAPID_PRIVATE_KEY"] = secrets["vapid_private_key"]
         if not self.env.get("PUBLIC_URL"):
             # A host name, not 127.0.0.1: WebAuthn refuses IP addresses as relying-party IDs,
             # so passkeys work only on a name; `localhost` is a secure context over plain http.

@@ -6,13 +6,6 @@ from typing import Final
 
 from sqlalchemy import MetaData
 
-import onething.applications.models
-import onething.catalog.models
-import onething.core.models
-import onething.delivery.models
-import onething.departments.models
-import onething.identity.models
-import onething.licenses.models  # noqa: F401
 from onething.core.db import Base
 
 target_metadata: Final[MetaData] = Base.metadata

@@ -196,6 +196,7 @@ def load_or_create_secrets(path: Path) -> dict[str, str]:
         "identity_blind_index_key": _urlsafe_key,
         # Signs the local courier service's tracking callbacks (and our calls to it).
         "courier_secret": _urlsafe_key,
+        "vapid_private_key": _vapid_key,
     }
     data: dict[str, str] = json.loads(path.read_text()) if path.is_file() else {}
     missing = [name for name in generators if name not in data]
@@ -216,3 +217,9 @@ def load_or_create_secrets(path: Path) -> dict[str, str]:
 
 def _urlsafe_key() -> str:
     return base64.urlsafe_b64encode(secrets.token_bytes(32)).rstrip(b"=").decode("ascii")
+
+
+def _vapid_key() -> str:
+    from onething.notify.push import new_vapid_private_key
+
+    return new_vapid_private_key()

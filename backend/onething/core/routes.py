@@ -18,6 +18,7 @@ def api_route_handlers() -> list[ControllerRouterHandler]:
     from onething.departments.routes import api_handlers as department_handlers
     from onething.identity.routes import api_handlers as identity_handlers
     from onething.licenses.routes import api_handlers as license_handlers
+    from onething.notify.routes import api_handlers as notify_handlers
 
     handlers: list[ControllerRouterHandler] = [
         CatalogController,
@@ -25,6 +26,7 @@ def api_route_handlers() -> list[ControllerRouterHandler]:
         *identity_handlers(),
         *application_handlers(),
         *delivery_handlers(),
+        *notify_handlers(),
         *department_handlers(),
         *license_handlers(),
     ]

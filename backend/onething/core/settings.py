@@ -311,6 +311,23 @@ class LicenseSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class NotifySettings:
+    """Telling residents: Web Push (VAPID key: base64url of the raw P-256 private scalar)."""
+
+    vapid_private_key: str = ""
+    vapid_subject: str = "mailto:ops@onething.invalid"
+    push_ttl_seconds: int = 24 * 60 * 60
+
+    @classmethod
+    def from_env(cls) -> NotifySettings:
+        return cls(
+            vapid_private_key=_env("VAPID_PRIVATE_KEY", ""),
+            vapid_subject=_env("VAPID_SUBJECT", "mailto:ops@onething.invalid"),
+            push_ttl_seconds=_env_int("PUSH_TTL_SECONDS", 24 * 60 * 60),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Everything the process needs, read once from the environment."""
 
@@ -321,6 +338,7 @@ class Settings:
     identity: IdentitySettings = field(default_factory=IdentitySettings)
     webhooks: WebhookSettings = field(default_factory=WebhookSettings)
     delivery: DeliverySettings = field(default_factory=DeliverySettings)
+    notify: NotifySettings = field(default_factory=NotifySettings)
     api_limits: ApiLimitSettings = field(default_factory=ApiLimitSettings)
     licenses: LicenseSettings = field(default_factory=LicenseSettings)
 
@@ -334,6 +352,7 @@ class Settings:
             identity=IdentitySettings.from_env(),
             webhooks=WebhookSettings.from_env(),
             delivery=DeliverySettings.from_env(),
+            notify=NotifySettings.from_env(),
             api_limits=ApiLimitSettings.from_env(),
             licenses=LicenseSettings.from_env(),
         )

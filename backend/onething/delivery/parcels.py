@@ -307,6 +307,7 @@ async def order_parcel(
         tracking_number=receipt.tracking_number,
         attempts=parcel.order_attempts,
     )
+    await _notify(session, parcel, ParcelState.ORDERED, now)
     return OrderOutcome.ORDERED
 
 
@@ -391,11 +392,32 @@ async def _complete_tasks(session: AsyncSession, parcel: Parcel, now: dt.datetim
         )
 
 
+_TOLD: Final = {
+    ParcelState.ORDERED: "parcel.ordered",
+    ParcelState.OUT_FOR_DELIVERY: "parcel.out_for_delivery",
+    ParcelState.DELIVERED: "parcel.delivered",
+    ParcelState.RETURNED: "parcel.returned",
+}
+
+
 async def _notify(
     session: AsyncSession, parcel: Parcel, state: ParcelState, now: dt.datetime
 ) -> None:
     """Tell the resident (the notify domain picks the channels by their preferences)."""
-    del session, parcel, state, now
+    template = _TOLD.get(state)
+    application = await session.get(Application, parcel.application_id)
+    if template is None or application is None:
+        return
+    from onething.notify.services import notify
+
+    await notify(
+        session,
+        application.owner_id,
+        template,
+        {"parcel": parcel.number, "tracking_number": parcel.tracking_number or ""},
+        application_id=application.id,
+        now=now,
+    )
 
 
 async def resend_returned(

@@ -30,6 +30,7 @@ from onething.licenses.keyring import issuer_key
 from onething.licenses.models import License, LicenseEvent, LicenseStatus
 from onething.licenses.rendering import Certificate, render_certificate
 from onething.licenses.signing import sha256_hex, sign_detached, sign_qr_token
+from onething.notify.services import notify
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -116,6 +117,16 @@ async def issue_for_application(
                 now=now,
             )
             issued.append(existing)
+            license_type = catalog.license_types[type_id]
+            # The resident is told once, when the license is made (not on a re-run).
+            await notify(
+                session,
+                application.owner_id,
+                "task.issued",
+                {"license_zh": license_type.name.zh, "license_en": license_type.name.en},
+                application_id=application.id,
+                now=now,
+            )
         _mark_issued(session, task, existing, now)
     return issued
 

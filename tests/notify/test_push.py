@@ -60,7 +60,7 @@ def push_service() -> Iterator[PushService]:
     service = PushService(port=0)
 
     class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             del format, args
 
         def do_POST(self) -> None:
@@ -145,12 +145,16 @@ async def test_a_push_arrives_encrypted_and_opens_with_the_subscription_keys(
     assert headers["content-encoding"] == "aes128gcm"
     assert int(headers["ttl"]) > 0
     # RFC 8291: only the subscription's private key and auth secret open it.
-    plain = http_ece.decrypt(body, private_key=keys.private, auth_secret=keys.auth, version="aes128gcm")
+    plain = http_ece.decrypt(
+        body, private_key=keys.private, auth_secret=keys.auth, version="aes128gcm"
+    )
     payload = json.loads(plain)
     assert set(payload) == {"title", "message_id"}
     assert payload["title"] == "邮件被退回，请核对地址"
     with pytest.raises(Exception):  # noqa: B017, PT011 — any failure: another browser's keys
-        http_ece.decrypt(body, private_key=BrowserKeys().private, auth_secret=keys.auth, version="aes128gcm")
+        http_ece.decrypt(
+            body, private_key=BrowserKeys().private, auth_secret=keys.auth, version="aes128gcm"
+        )
     assert b"LC2611220010000001" not in body
 
     # RFC 8292: `vapid t=<JWT signed by the server key>, k=<that public key>`.
@@ -253,3 +257,24 @@ async def test_only_https_push_endpoints_outside_loopback(
     )
     assert answer.status_code == 422
     assert answer.json()["errors"][0]["field"] == "endpoint"
+
+
+async def test_malformed_browser_keys_are_refused_in_both_languages(
+    api: Client, people: People, tokens: Tokens, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    resident = await tokens.issue(str(people.resident.id))
+    answer = await api.post(
+        "/api/v1/notifications/push-subscriptions",
+        json={
+            "endpoint": "https://push.example/browser",
+            "keys": {"p256dh": _b64(os.urandom(65)), "auth": _b64(os.urandom(8))},
+        },
+        headers={**resident, "Accept-Language": "en"},
+    )
+    assert answer.status_code == 422
+    errors = {e["field"]: e for e in answer.json()["errors"]}
+    assert set(errors) == {"keys.p256dh", "keys.auth"}
+    assert "P-256" in errors["keys.p256dh"]["message"]
+    assert errors["keys.auth"]["message_zh"].startswith("推送验证密钥无效")
+    async with sessionmaker() as session:
+        assert (await session.execute(select(PushSubscription))).first() is None

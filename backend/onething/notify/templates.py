@@ -43,6 +43,38 @@ TEMPLATES: Final[dict[str, Template]] = {
     ),
 }
 
+# What departments decide about a resident's application. Parameters are the service's (or
+# license type's) catalog names: no personal data.
+TEMPLATES.update(
+    {
+        "task.correction_requested": Template(
+            title_zh="办件需要补正",
+            title_en="Your application needs a correction",
+            body_zh="“{service_zh}”需要您补正材料或信息，请在办件详情中查看并修改后重新提交。",
+            body_en="{service_en} needs a correction: see what to fix in the application and "
+            "submit it again.",
+        ),
+        "task.refused": Template(
+            title_zh="办件未予受理",
+            title_en="Part of your application was refused",
+            body_zh="“{service_zh}”未予受理，原因请在办件详情中查看。",
+            body_en="{service_en} was refused; the reason is in the application.",
+        ),
+        "task.approved": Template(
+            title_zh="办件已办结",
+            title_en="Part of your application is done",
+            body_zh="“{service_zh}”已办结。",
+            body_en="{service_en} is done.",
+        ),
+        "task.issued": Template(
+            title_zh="电子证照已签发",
+            title_en="An e-license was issued",
+            body_zh="“{license_zh}”已签发，已放入您的卡包。",
+            body_en="Your {license_en} was issued and is in your wallet.",
+        ),
+    }
+)
+
 LANGUAGES: Final = ("zh-CN", "en")
 
 

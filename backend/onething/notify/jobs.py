@@ -95,4 +95,10 @@ async def sms_message(ctx: JobContext, payload: bytes) -> None:
         language = (await preferences_of(session, message.user_id)).language
         text = render(message.template, message.params, language)
         prefix = "【一件事】" if language != "en" else "[OneThing] "
-        await sms_sender(identity).send(session, phone, f"{prefix}{text.title}：{text.body}" if language != "en" else f"{prefix}{text.title}: {text.body}")
+        await sms_sender(identity).send(
+            session,
+            phone,
+            f"{prefix}{text.title}：{text.body}"
+            if language != "en"
+            else f"{prefix}{text.title}: {text.body}",
+        )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from litestar import Controller, Request, delete, get, post, put
 from litestar.di import Provide
@@ -12,6 +12,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 
 from onething.applications.controllers import CallerDep, problem_spec
 from onething.core.errors import FORBIDDEN, NOT_FOUND, ProblemError
+from onething.core.i18n import negotiate_language
 from onething.core.settings import Settings
 from onething.identity.access import Caller, current_caller
 from onething.identity.deps import DbSession
@@ -46,20 +47,29 @@ class NotificationController(Controller):
     tags = ["notifications"]  # noqa: RUF012
     dependencies = {"caller": Provide(current_caller)}  # noqa: RUF012
 
-    @get("/vapid-public-key", operation_id="getVapidPublicKey", summary="Web Push server key",
-         responses={404: problem_spec("Web Push is not configured")}, sync_to_thread=False)
-    def vapid_key(self, request: Request[object, object, object]) -> VapidKey:
+    @get(
+        "/vapid-public-key",
+        operation_id="getVapidPublicKey",
+        summary="Web Push server key",
+        responses={404: problem_spec("Web Push is not configured")},
+        sync_to_thread=False,
+    )
+    def vapid_key(self, request: Request[Any, Any, Any]) -> VapidKey:
         """The `applicationServerKey` for `PushManager.subscribe`."""
         settings: Settings = request.app.state.settings
         if not settings.notify.vapid_private_key:
             raise ProblemError(NOT_FOUND)
         return VapidKey(public_key=vapid_public_key(settings.notify.vapid_private_key))
 
-    @post("/push-subscriptions", operation_id="subscribePush", summary="Register this browser for Web Push",
-          responses={403: problem_spec("Not a resident"), 422: problem_spec("Not an https endpoint")})
+    @post(
+        "/push-subscriptions",
+        operation_id="subscribePush",
+        summary="Register this browser for Web Push",
+        responses={403: problem_spec("Not a resident"), 422: problem_spec("Not an https endpoint")},
+    )
     async def subscribe(
         self,
-        request: Request[object, object, object],
+        request: Request[Any, Any, Any],
         data: JSONBody[PushSubscriptionIn],
         caller: CallerDep,
         db_session: DbSession,
@@ -75,20 +85,32 @@ class NotificationController(Controller):
             now=datetime.now(UTC),
         )
 
-    @delete("/push-subscriptions/{subscription_id:uuid}", operation_id="unsubscribePush",
-            summary="Stop pushes to a browser", responses={404: problem_spec("No such subscription of yours")})
+    @delete(
+        "/push-subscriptions/{subscription_id:uuid}",
+        operation_id="unsubscribePush",
+        summary="Stop pushes to a browser",
+        responses={404: problem_spec("No such subscription of yours")},
+    )
     async def unsubscribe(
         self, subscription_id: FromPath[uuid.UUID], caller: CallerDep, db_session: DbSession
     ) -> None:
         """The subscription is deleted."""
         await services.unsubscribe(db_session, _resident(caller), subscription_id)
 
-    @get("/preferences", operation_id="getNotificationPreferences", summary="My notification channels")
+    @get(
+        "/preferences",
+        operation_id="getNotificationPreferences",
+        summary="My notification channels",
+    )
     async def get_preferences(self, caller: CallerDep, db_session: DbSession) -> PreferencesView:
         """Push and SMS on or off, and the language of messages (the in-app list is always kept)."""
         return await services.preferences_of(db_session, _resident(caller))
 
-    @put("/preferences", operation_id="setNotificationPreferences", summary="Choose notification channels")
+    @put(
+        "/preferences",
+        operation_id="setNotificationPreferences",
+        summary="Choose notification channels",
+    )
     async def set_preferences(
         self, data: JSONBody[PreferencesIn], caller: CallerDep, db_session: DbSession
     ) -> PreferencesView:
@@ -100,15 +122,26 @@ class NotificationController(Controller):
     @get("/messages", operation_id="listMessages", summary="My messages (in-app)")
     async def list_messages(
         self,
+        request: Request[Any, Any, Any],
         caller: CallerDep,
         db_session: DbSession,
         limit: Annotated[int, QueryParameter(ge=1, le=100)] = 50,
     ) -> MessagePage:
-        """Newest first, in my language, with the count of unread ones."""
-        return await services.messages_of(db_session, _resident(caller), limit=limit)
+        """Newest first, with the count of unread ones; in the language the app asks for
+        (`Accept-Language`), else the one chosen in the preferences."""
+        asked = request.headers.get("accept-language")
+        language = negotiate_language(asked) if asked else None
+        return await services.messages_of(
+            db_session, _resident(caller), limit=limit, language=language
+        )
 
-    @post("/messages/{message_id:uuid}/read", operation_id="markMessageRead",
-          summary="Mark a message read", status_code=204, responses={404: problem_spec("No such message of yours")})
+    @post(
+        "/messages/{message_id:uuid}/read",
+        operation_id="markMessageRead",
+        summary="Mark a message read",
+        status_code=204,
+        responses={404: problem_spec("No such message of yours")},
+    )
     async def mark_read(
         self, message_id: FromPath[uuid.UUID], caller: CallerDep, db_session: DbSession
     ) -> None:

@@ -18,6 +18,7 @@ from onething.notify.schemas import (
     MessageView,
     PreferencesIn,
     PreferencesView,
+    PushKeys,
     PushSubscriptionIn,
     PushSubscriptionView,
 )
@@ -70,6 +71,33 @@ async def notify(
     return message
 
 
+# The task states a resident is told about, and with which template.
+TASK_TEMPLATES: Final = {
+    "correction_requested": "task.correction_requested",
+    "refused": "task.refused",
+    "approved": "task.approved",
+}
+
+
+async def notify_task_decision(
+    session: AsyncSession,
+    owner_id: uuid.UUID,
+    application_id: uuid.UUID,
+    *,
+    state: str,
+    service_name: tuple[str, str],
+    produces_license: bool,
+    now: datetime,
+) -> None:
+    """A department's decision the resident must know of. An approval that issues a license
+    is told when the license is issued (`task.issued`), not twice."""
+    template = TASK_TEMPLATES.get(state)
+    if template is None or (state == "approved" and produces_license):
+        return
+    params = {"service_zh": service_name[0], "service_en": service_name[1]}
+    await notify(session, owner_id, template, params, application_id=application_id, now=now)
+
+
 async def set_preferences(
     session: AsyncSession, user_id: uuid.UUID, data: PreferencesIn, *, now: datetime
 ) -> PreferencesView:
@@ -100,6 +128,49 @@ def _check_endpoint(endpoint: str, *, allow_loopback_http: bool) -> None:
         )
 
 
+def _key_errors(keys: PushKeys) -> list[FieldError]:
+    """RFC 8291: `p256dh` is an uncompressed P-256 point, `auth` a 16-byte secret."""
+    import base64
+    import binascii
+
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    def raw(text: str) -> bytes | None:
+        try:
+            return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        except (binascii.Error, ValueError):
+            return None
+
+    errors = []
+    point = raw(keys.p256dh)
+    try:
+        valid = point is not None and len(point) == 65
+        if valid:
+            ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point or b"")
+    except ValueError:
+        valid = False
+    if not valid:
+        errors.append(
+            FieldError(
+                field="keys.p256dh",
+                code="key.invalid",
+                message_zh="浏览器公钥无效（应为 P-256 公钥）",
+                message_en="Not a P-256 public key (uncompressed point, base64url)",
+            )
+        )
+    secret = raw(keys.auth)
+    if secret is None or len(secret) != 16:
+        errors.append(
+            FieldError(
+                field="keys.auth",
+                code="key.invalid",
+                message_zh="推送验证密钥无效（应为 16 字节）",
+                message_en="The auth secret must be 16 bytes (base64url)",
+            )
+        )
+    return errors
+
+
 async def subscribe(
     session: AsyncSession,
     user_id: uuid.UUID,
@@ -110,6 +181,8 @@ async def subscribe(
 ) -> PushSubscriptionView:
     """Register (or re-register) a browser; an endpoint belongs to one resident at a time."""
     _check_endpoint(data.endpoint, allow_loopback_http=allow_loopback_http)
+    if errors := _key_errors(data.keys):
+        raise ProblemError(VALIDATION, errors=errors)
     row = (
         await session.execute(
             select(PushSubscription)
@@ -129,7 +202,9 @@ async def subscribe(
     return PushSubscriptionView(id=row.id, endpoint=row.endpoint, created_at=row.created_at)
 
 
-async def unsubscribe(session: AsyncSession, user_id: uuid.UUID, subscription_id: uuid.UUID) -> None:
+async def unsubscribe(
+    session: AsyncSession, user_id: uuid.UUID, subscription_id: uuid.UUID
+) -> None:
     row = await session.get(PushSubscription, subscription_id)
     if row is None or row.user_id != user_id:
         raise ProblemError(NOT_FOUND)
@@ -137,8 +212,10 @@ async def unsubscribe(session: AsyncSession, user_id: uuid.UUID, subscription_id
     await session.commit()
 
 
-async def messages_of(session: AsyncSession, user_id: uuid.UUID, *, limit: int) -> MessagePage:
-    language = (await preferences_of(session, user_id)).language
+async def messages_of(
+    session: AsyncSession, user_id: uuid.UUID, *, limit: int, language: str | None = None
+) -> MessagePage:
+    language = language or (await preferences_of(session, user_id)).language
     rows = (
         (
             await session.execute(
