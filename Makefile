@@ -6,7 +6,7 @@ PYTHON ?= python3
 # so an "externally managed" system Python is never touched).
 UV := $(shell command -v uv 2>/dev/null || echo "$(CURDIR)/.bootstrap/bin/uv")
 
-.PHONY: help setup uv deps pwa browser run test check lint typecheck pytest bench openapi count-taps clean
+.PHONY: help setup uv deps pwa browser run test check lint typecheck pytest bench openapi count-taps lighthouse clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -62,6 +62,9 @@ openapi: deps ## regenerate openapi/openapi.json from the app
 
 count-taps: setup browser ## taps and typed fields of newborn-birth for a returning parent (printed)
 	$(UV) run pytest tests/pwa/test_taps.py -q -s -p no:cacheprovider
+
+lighthouse: setup browser ## Lighthouse scores (mobile) of home, bundle intro, a form page; fails below thresholds
+	$(UV) run pytest tests/pwa/test_lighthouse.py -q -s -p no:cacheprovider
 
 clean: ## remove local state (embedded database and S3 data, secrets, builds)
 	rm -rf var pwa/dist
