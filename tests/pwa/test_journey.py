@@ -8,15 +8,18 @@ shows the change."""
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import zxingcpp
 from co_applicant_helpers import (
     ask_the_other_parent,
     confirmed_on_the_applicants_phone,
     the_other_parent_confirms,
 )
+from PIL import Image
 from playwright.async_api import BrowserContext, Page, expect
 from pwa_helpers import (
     NEWBORN,
@@ -166,6 +169,21 @@ async def test_a_resident_submits_newborn_birth_and_sees_a_clerks_approval_on_th
     await page.locator(".wallet .card__link", has_text="出生医学证明").click()
     await expect(page.locator("main h1")).to_have_text("出生医学证明")
     await expect(page.locator("main")).to_contain_text("李小明")
+    # The QR is drawn on the page (its encoder loaded with this route only); a camera-style
+    # decoder reads, from a screenshot of it, the verify URL the wallet API gives back.
+    license_id = page.url.rstrip("/").rsplit("/", 1)[1]
+    detail = await api_get(page, live_server, f"/api/v1/wallet/licenses/{license_id}")
+    verify_url = detail["verify_url"]
+    qr = page.get_by_role("img", name=re.compile("^出生医学证明的核验二维码"))
+    await expect(qr).to_be_visible()
+    label = await qr.get_attribute("aria-label")
+    assert label == f"出生医学证明的核验二维码，扫码打开核验页面：{verify_url}"
+    decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(await qr.screenshot())))
+    assert [(code.format, code.text) for code in decoded] == [
+        (zxingcpp.BarcodeFormat.QRCode, verify_url)
+    ]
+    link = page.get_by_role("link", name="打开核验页面（二维码）")
+    assert await link.get_attribute("href") == verify_url
     assert await axe_violations(page) == []
     await page.screenshot(path=screenshot_path("pwa-license"))
     await page.locator("#copy-reason").fill("办理入学")

@@ -239,6 +239,8 @@ export const en: Messages = {
   licenseIssuer: "Issued by",
   licenseIssuedOn: "Issued on",
   licenseVerify: "Open the verify page (QR code)",
+  licenseQrLabel: (license, url) => `QR code to verify the ${license}: it opens the verify page ${url}`,
+  licenseQrHint: "Let the other person scan this QR code with their phone to check that the license is valid.",
   copyReason: "Reason of use",
   copyReasonHint: "Printed on the annotated copy, e.g. “school enrolment”.",
   copyRequest: "Make an annotated copy",

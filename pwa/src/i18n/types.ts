@@ -207,6 +207,9 @@ export interface Messages {
   licenseIssuer: string;
   licenseIssuedOn: string;
   licenseVerify: string;
+  /** The QR code's text alternative: which license it verifies and the page it opens. */
+  licenseQrLabel: (license: string, url: string) => string;
+  licenseQrHint: string;
   copyReason: string;
   copyReasonHint: string;
   copyRequest: string;

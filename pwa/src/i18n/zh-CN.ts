@@ -234,6 +234,8 @@ export const zhCN: Messages = {
   licenseIssuer: "签发机关",
   licenseIssuedOn: "签发日期",
   licenseVerify: "打开核验页面（二维码）",
+  licenseQrLabel: (license, url) => `${license}的核验二维码，扫码打开核验页面：${url}`,
+  licenseQrHint: "请对方用手机扫描二维码，核验这份证照是否有效。",
   copyReason: "用途（事由）",
   copyReasonHint: "会印在加注件上，例如“办理入学”。",
   copyRequest: "生成加注件",

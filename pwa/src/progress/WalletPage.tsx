@@ -6,6 +6,7 @@ import { Link, paths, usePageFocus, useTitle } from "../router";
 import { BackLink, LoadState } from "../wizard/common";
 import { useLoad } from "../wizard/hooks";
 import { formatDate } from "./format";
+import { QrCode } from "./QrCode";
 import { fetchLicense, fetchWallet, requestCopy, type CopyResult } from "./wallet";
 
 export function WalletPage() {
@@ -81,6 +82,10 @@ export function LicensePage({ licenseId }: { licenseId: string }) {
           <dd class="summary__value">{item.issuedOn ? formatDate(item.issuedOn, locale) : ""}</dd>
         </div>
       </dl>
+      <figure class="qr-figure">
+        <QrCode text={verifyUrl} label={t.licenseQrLabel(item.name[locale], verifyUrl)} />
+        <figcaption class="field__hint">{t.licenseQrHint}</figcaption>
+      </figure>
       <a class="button" href={verifyUrl}>
         {t.licenseVerify}
       </a>
