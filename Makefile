@@ -64,7 +64,7 @@ count-taps: setup browser ## taps and typed fields of newborn-birth for a return
 	$(UV) run pytest tests/pwa/test_taps.py -q -s -p no:cacheprovider
 
 lighthouse: setup browser ## Lighthouse scores (mobile) of home, bundle intro, a form page; fails below thresholds
-	$(UV) run pytest tests/pwa/test_lighthouse.py -q -s -p no:cacheprovider
+	$(UV) run pytest tests/pwa/lighthouse_check.py -q -s -p no:cacheprovider
 
 clean: ## remove local state (embedded database and S3 data, secrets, builds)
 	rm -rf var pwa/dist

@@ -1,11 +1,13 @@
 """Lighthouse on home, the bundle intro and a form page (issue 8): performance ≥ 95,
 accessibility 100, best practices ≥ 95, measured on the built PWA served by the real app.
-`make lighthouse` runs this module and prints the scores per page.
+`make lighthouse` runs this module and prints the scores per page; it fails below the thresholds.
 
-The performance score comes from Lighthouse's simulated phone, which scales the main-thread time
-it observes: on this shared 2-core machine, with the rest of the suite running, a page measured
-93 once and 99 alone. A page below the thresholds is therefore measured a second time and the
-better run counts; two runs below fail."""
+Not part of `make test` (the file name does not match `test_*.py`; pytest collects it only when
+named on the command line): the performance score comes from Lighthouse's simulated phone, which
+scales the main-thread time it observes, so it follows the machine's load. Alone, the form page
+measured 98–99; inside the full suite on this shared 2-core machine it measured 93 and 88, and
+one run ended in Lighthouse's own NO_NAVSTART trace error. A page below the thresholds is
+measured a second time and the better run counts; two runs below fail."""
 
 from __future__ import annotations
 
