@@ -174,7 +174,7 @@ async def _residents_and_tokens(settings: Settings) -> tuple[list[str], list[str
                 "sub": str(user.id),
                 "aud": ctx.api_audience,
                 "client_id": "onething-pwa",
-                "scope": "openid applications",
+                "scope": "openid applications:read applications:write",
                 "iat": int(time.time()),
                 "exp": int(time.time()) + 600,
                 "jti": jti,
@@ -185,7 +185,7 @@ async def _residents_and_tokens(settings: Settings) -> tuple[list[str], list[str
                     client_id="onething-pwa",
                     subject=str(user.id),
                     act_sub=None,
-                    scope="openid applications",
+                    scope="openid applications:read applications:write",
                     created_at=now,
                     expires_at=now + dt.timedelta(minutes=10),
                 )

@@ -46,7 +46,7 @@ class Tokens:
         self,
         sub: str,
         *,
-        scope: str = "openid applications",
+        scope: str = "openid applications:read applications:write",
         client_id: str = PWA,
         act: dict[str, str] | None = None,
     ) -> dict[str, str]:

@@ -50,7 +50,7 @@ async def people(
                     token_endpoint_auth_method="none",
                     redirect_uris=[],
                     grant_types=grants or ["client_credentials"],
-                    scope="openid applications department:public-security",
+                    scope="openid applications:read applications:write department:public-security",
                     first_party=True,
                 )
             )

@@ -45,7 +45,7 @@ PUBLIC: Final[set[Key]] = {
 REFUSED: Final = {401, 403, 404}
 HEALTH = "health-commission"
 MINI_APP = "bola-mini-app"
-SCOPES = "openid applications licenses"
+SCOPES = "openid applications:read applications:write licenses:read"
 GRANTEE = "11010519491231002X"  # someone the victim shares a license with
 # A browser's ECDH P-256 public key (uncompressed point, base64url) for the victim's push.
 VICTIM_P256DH = (
@@ -150,7 +150,7 @@ CASES: Final[dict[Key, Case]] = {
         json={
             "name": {"zh": "攻击者", "en": "Attacker"},
             "redirect_uris": ["https://attacker.example/cb"],
-            "scopes": ["openid", "applications"],
+            "scopes": ["openid", "applications:read", "applications:write"],
             "jwks_uri": "https://attacker.example/jwks",
         },
         rightful=frozenset({"admin"}),
@@ -328,7 +328,7 @@ async def _world(
         # A delegated token for the victim, but naming another bundle.
         "agent_other_bundle": await tokens.issue(
             str(victim.id),
-            scope="applications bundle:school-enrolment",
+            scope="applications:read applications:write bundle:school-enrolment",
             act={"sub": str(people.agent.id)},
         ),
         "clerk_of_task": await tokens.issue(str(people.clerks[HEALTH].id), scope=SCOPES),
@@ -341,7 +341,7 @@ async def _world(
         "other_department_system": await tokens.issue(
             "public-security-system",
             client_id="public-security-system",
-            scope="applications licenses department:public-security",
+            scope="applications:read applications:write licenses:read department:public-security",
         ),
         "admin": await tokens.issue(str(admin.id), scope=SCOPES + " admin"),
         "owner": owner,

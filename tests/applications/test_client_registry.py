@@ -45,7 +45,7 @@ def _registration(key: ECKey, **overrides: Any) -> dict[str, Any]:
         "client_id": HOSPITAL,
         "name": {"zh": "市妇幼保健院", "en": "City Maternity Hospital"},
         "redirect_uris": ["https://hospital.example/onething/callback"],
-        "scopes": ["openid", "profile", "applications"],
+        "scopes": ["openid", "profile", "applications:read", "applications:write"],
         "jwks": _public_jwks(key, "hospital-1"),
         "webhook_url": "https://hospital.example/onething/events",
     }
@@ -169,7 +169,9 @@ async def test_only_an_administrator_registers(
     api: Client, people: People, tokens: Tokens, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
     key = ECKey.generate_key("P-256", private=True)
-    resident = await tokens.issue(str(people.resident.id), scope="openid applications admin")
+    resident = await tokens.issue(
+        str(people.resident.id), scope="openid applications:read applications:write admin"
+    )
     answer = await api.post("/api/v1/admin/clients", json=_registration(key), headers=resident)
     assert answer.status_code == 403
     assert await _clients(sessionmaker) == 0

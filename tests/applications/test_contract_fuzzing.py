@@ -70,19 +70,22 @@ async def fuzz_tokens(
                     token_endpoint_auth_method="none",
                     redirect_uris=[],
                     grant_types=grants or ["client_credentials"],
-                    scope="openid applications licenses department:public-security",
+                    scope=(
+                        "openid applications:read applications:write licenses:read "
+                        "department:public-security"
+                    ),
                     first_party=True,
                 )
             )
         session.add_all([resident, admin])
     tokens = Tokens(sessionmaker, ctx)
-    scopes = "openid profile phone applications licenses"
+    scopes = "openid profile phone applications:read applications:write licenses:read"
     yield {
         "resident": await tokens.issue(str(resident.id), scope=scopes),
         "department": await tokens.issue(
             DEPARTMENT_SYSTEM,
             client_id=DEPARTMENT_SYSTEM,
-            scope="applications licenses department:public-security",
+            scope="applications:read applications:write licenses:read department:public-security",
         ),
         "admin": await tokens.issue(str(admin.id), scope=scopes + " admin"),
     }

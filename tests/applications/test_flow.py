@@ -238,12 +238,14 @@ async def test_a_department_system_with_client_credentials_handles_its_tasks(
     system = await tokens.issue(
         "public-security-system",
         client_id="public-security-system",
-        scope="applications department:public-security",
+        scope="applications:read applications:write department:public-security",
     )
     inbox = await _inbox(api, system)
     assert set(inbox) == {"hukou-birth-registration"}
     other = await tokens.issue(
-        "public-security-system", client_id="public-security-system", scope="applications"
+        "public-security-system",
+        client_id="public-security-system",
+        scope="applications:read applications:write",
     )
     assert (await api.get("/api/v1/department/tasks", headers=other)).status_code == 403
 

@@ -96,7 +96,7 @@ async def test_a_third_party_client_is_limited_as_a_whole_by_its_tier(
                 token_endpoint_auth_method="private_key_jwt",
                 redirect_uris=["https://hospital.example/cb"],
                 grant_types=["authorization_code"],
-                scope="openid applications",
+                scope="openid applications:read applications:write",
                 first_party=False,
             )
         )

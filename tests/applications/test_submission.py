@@ -193,7 +193,7 @@ async def test_concurrent_duplicates_create_exactly_one_application(
     principal = Principal(
         sub=str(people.resident.id),
         client_id="onething-pwa",
-        scopes=frozenset({"applications"}),
+        scopes=frozenset({"applications:read", "applications:write"}),
         jti="j",
     )
     caller = Caller(principal, people.resident.id, "resident", None)
@@ -260,7 +260,7 @@ async def test_an_agent_submits_for_the_resident_and_the_timeline_names_both(
 ) -> None:
     agent = await tokens.issue(
         str(people.resident.id),
-        scope="applications bundle:newborn-birth",
+        scope="applications:read applications:write bundle:newborn-birth",
         act={"sub": str(people.agent.id)},
     )
     answer = await api.post(
@@ -285,7 +285,9 @@ async def test_an_agent_submits_for_the_resident_and_the_timeline_names_both(
     assert submitted["act"] == str(people.agent.id)
     # An agent authorised for another bundle sees nothing of this one.
     elsewhere = await tokens.issue(
-        str(people.resident.id), scope="applications bundle:retirement", act={"sub": "x"}
+        str(people.resident.id),
+        scope="applications:read applications:write bundle:retirement",
+        act={"sub": "x"},
     )
     hidden = await api.get(f"/api/v1/applications/{application_id}", headers=elsewhere)
     assert hidden.status_code == 404

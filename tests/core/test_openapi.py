@@ -62,7 +62,7 @@ def test_operations_needing_a_token_declare_oauth2_and_their_401_and_429() -> No
     spec = json.loads(COMMITTED.read_text())
     scheme = spec["components"]["securitySchemes"]["oauth2"]
     assert set(scheme["flows"]) == {"authorizationCode", "clientCredentials"}
-    assert "applications" in scheme["flows"]["authorizationCode"]["scopes"]
+    assert "applications:read" in scheme["flows"]["authorizationCode"]["scopes"]
     secured = public = 0
     for path, item in spec["paths"].items():
         for method, operation in item.items():

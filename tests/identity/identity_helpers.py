@@ -18,7 +18,7 @@ from onething.identity.models import OAuthClient
 
 PWA = "onething-pwa"
 PWA_REDIRECT = "https://pwa.onething.test/callback"
-DEFAULT_SCOPE = "openid profile phone applications offline_access"
+DEFAULT_SCOPE = "openid profile phone applications:read applications:write offline_access"
 
 
 async def add_client(

@@ -21,7 +21,9 @@ BOB_BIRTH = Resource(owner_id=BOB, bundle="newborn-birth", department_code="poli
 
 
 def principal(
-    sub: str, scopes: str = "applications", act: dict[str, str] | None = None
+    sub: str,
+    scopes: str = "applications:read applications:write",
+    act: dict[str, str] | None = None,
 ) -> Principal:
     return Principal(sub=sub, client_id="pwa", scopes=frozenset(scopes.split()), jti="j", act=act)
 
@@ -31,7 +33,7 @@ def caller(
     role: str,
     department: str | None = None,
     *,
-    scopes: str = "applications",
+    scopes: str = "applications:read applications:write",
     act: dict[str, str] | None = None,
 ) -> Caller:
     return Caller(principal(str(user), scopes, act), user, role, department)
@@ -41,7 +43,10 @@ CALLERS = {
     "alice": caller(ALICE, "resident"),
     "bob": caller(BOB, "resident"),
     "agent_1_for_alice_birth": caller(
-        ALICE, "resident", scopes="applications bundle:newborn-birth", act={"sub": str(AGENT_1)}
+        ALICE,
+        "resident",
+        scopes="applications:read applications:write bundle:newborn-birth",
+        act={"sub": str(AGENT_1)},
     ),
     "agent_2_own_token": caller(AGENT_2, "agent"),
     "clerk_health": caller(CLERK_HEALTH, "clerk", "health"),
@@ -69,5 +74,5 @@ RESOURCES = {
 @pytest.mark.parametrize("who", sorted(CALLERS))
 @pytest.mark.parametrize("what", sorted(RESOURCES))
 def test_access_is_granted_exactly_by_the_matrix(who: str, what: str) -> None:
-    allowed = can_access(CALLERS[who], RESOURCES[what], scope="applications")
+    allowed = can_access(CALLERS[who], RESOURCES[what], scope="applications:read")
     assert allowed == ((who, what) in EXPECTED)

@@ -70,36 +70,42 @@ async def _service_token(browser: Browser, key: ECKey, ctx: IdentityContext, sco
 async def test_client_credentials_with_private_key_jwt_gives_a_token_for_the_client(
     browser: Browser, sessionmaker: async_sessionmaker[AsyncSession], ctx: IdentityContext
 ) -> None:
-    key = await _department(sessionmaker, "applications introspect")
-    answer = await _service_token(browser, key, ctx, "applications")
+    key = await _department(sessionmaker, "applications:read applications:write introspect")
+    answer = await _service_token(browser, key, ctx, "applications:read applications:write")
     assert answer.status_code == 200, answer.text
     assert "refresh_token" not in answer.json()
     me = await browser.get(
         "/api/v1/me", headers={"Authorization": f"Bearer {answer.json()['access_token']}"}
     )
     assert me.json()["sub"] == DEPT
-    assert me.json()["scopes"] == ["applications"]
+    assert me.json()["scopes"] == ["applications:read", "applications:write"]
 
 
 async def test_a_replayed_or_foreign_client_assertion_is_refused(
     browser: Browser, sessionmaker: async_sessionmaker[AsyncSession], ctx: IdentityContext
 ) -> None:
-    key = await _department(sessionmaker, "applications")
+    key = await _department(sessionmaker, "applications:read applications:write")
     auth = _client_auth(key, ctx, jti="only-once")
-    data = {"grant_type": "client_credentials", "scope": "applications", **auth}
+    data = {
+        "grant_type": "client_credentials",
+        "scope": "applications:read applications:write",
+        **auth,
+    }
     assert (await browser.post("/oauth2/token", data=data)).status_code == 200
     replay = await browser.post("/oauth2/token", data=data)
     assert replay.json()["error"] == "invalid_client"
     stranger = ECKey.generate_key("P-256", private=True)
-    forged = await _service_token(browser, stranger, ctx, "applications")
+    forged = await _service_token(browser, stranger, ctx, "applications:read applications:write")
     assert forged.json()["error"] == "invalid_client"
 
 
 async def test_client_credentials_cannot_widen_the_clients_scope(
     browser: Browser, sessionmaker: async_sessionmaker[AsyncSession], ctx: IdentityContext
 ) -> None:
-    key = await _department(sessionmaker, "applications")
-    answer = await _service_token(browser, key, ctx, "applications licenses")
+    key = await _department(sessionmaker, "applications:read applications:write")
+    answer = await _service_token(
+        browser, key, ctx, "applications:read applications:write licenses:read"
+    )
     assert answer.json()["error"] == "invalid_scope"
 
 
@@ -190,12 +196,23 @@ async def test_a_rotated_key_still_verifies_until_its_overlap_ends(
 async def test_a_bound_department_system_gets_its_own_department_scope_and_no_other(
     browser: Browser, sessionmaker: async_sessionmaker[AsyncSession], ctx: IdentityContext
 ) -> None:
-    key = await _department(sessionmaker, "applications", department="public-security")
-    for asked in ("applications", "applications department:public-security", ""):
+    key = await _department(
+        sessionmaker, "applications:read applications:write", department="public-security"
+    )
+    for asked in (
+        "applications:read applications:write",
+        "applications:read applications:write department:public-security",
+        "",
+    ):
         answer = await _service_token(browser, key, ctx, asked)
         assert answer.status_code == 200, answer.text
-        assert answer.json()["scope"] == "applications department:public-security"
-    other = await _service_token(browser, key, ctx, "applications department:health-commission")
+        assert (
+            answer.json()["scope"]
+            == "applications:read applications:write department:public-security"
+        )
+    other = await _service_token(
+        browser, key, ctx, "applications:read applications:write department:health-commission"
+    )
     assert other.status_code == 400
     assert other.json()["error"] == "invalid_scope"
 
@@ -203,9 +220,13 @@ async def test_a_bound_department_system_gets_its_own_department_scope_and_no_ot
 async def test_an_unbound_client_never_gets_a_department_scope_even_if_registered(
     browser: Browser, sessionmaker: async_sessionmaker[AsyncSession], ctx: IdentityContext
 ) -> None:
-    key = await _department(sessionmaker, "applications department:public-security")
-    refused = await _service_token(browser, key, ctx, "applications department:public-security")
+    key = await _department(
+        sessionmaker, "applications:read applications:write department:public-security"
+    )
+    refused = await _service_token(
+        browser, key, ctx, "applications:read applications:write department:public-security"
+    )
     assert refused.status_code == 400
     assert refused.json()["error"] == "invalid_scope"
-    plain = await _service_token(browser, key, ctx, "applications")
-    assert plain.json()["scope"] == "applications"
+    plain = await _service_token(browser, key, ctx, "applications:read applications:write")
+    assert plain.json()["scope"] == "applications:read applications:write"

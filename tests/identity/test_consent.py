@@ -36,7 +36,7 @@ async def mini_app(sessionmaker: async_sessionmaker[AsyncSession], pwa: str) -> 
         sessionmaker,
         MINI_APP,
         redirect_uris=[MINI_REDIRECT],
-        scope="openid profile phone applications offline_access",
+        scope="openid profile phone applications:read applications:write offline_access",
         first_party=False,
     )
     async with sessionmaker() as session, session.begin():
@@ -295,10 +295,10 @@ async def test_a_scope_the_client_did_not_register_is_neither_asked_nor_granted(
     browser: Browser, mini_app: str
 ) -> None:
     verifier, challenge = pkce_pair()
-    page = await consent_page(browser, mini_params(challenge, scope="openid licenses profile"))
+    page = await consent_page(browser, mini_params(challenge, scope="openid licenses:read profile"))
     assert "电子证照" not in page.text
     query = await follow_to_client(
-        browser, await answer(browser, page.text, "allow", ["profile", "licenses"])
+        browser, await answer(browser, page.text, "allow", ["profile", "licenses:read"])
     )
     tokens = (await redeem_mini(browser, query["code"], verifier)).json()
     assert sorted(tokens["scope"].split()) == ["openid", "profile"]

@@ -53,7 +53,7 @@ async def people(
     await add_client(
         sessionmaker,
         grant_types=["authorization_code", "refresh_token", EXCHANGE],
-        scope="openid profile phone applications offline_access",
+        scope="openid profile phone applications:read applications:write offline_access",
     )
     agents = [new_user(ctx, role="agent", phone=p) for p in AGENT_PHONES]
     residents = [new_user(ctx, role="resident", phone=p) for p in RESIDENT_PHONES]
@@ -63,7 +63,9 @@ async def people(
     for phone in AGENT_PHONES:
         browser.client.cookies.clear()
         await forget_rate_limits(sessionmaker)
-        code, verifier, _ = await signed_in_code(browser, phone, scope="openid applications")
+        code, verifier, _ = await signed_in_code(
+            browser, phone, scope="openid applications:read applications:write"
+        )
         tokens.append((await redeem(browser, code, verifier)).json()["access_token"])
     return People(agents, residents, tokens)
 
@@ -114,7 +116,10 @@ async def test_an_active_delegation_gives_a_token_with_sub_resident_and_act_agen
     agent, resident = people.agents[0], people.residents[0]
     await _in_person(sessionmaker, agent, resident, ["newborn-birth"])
     answer = await _exchange(
-        browser, people.agent_tokens[0], resident, "applications bundle:newborn-birth"
+        browser,
+        people.agent_tokens[0],
+        resident,
+        "applications:read applications:write bundle:newborn-birth",
     )
     assert answer.status_code == 200, answer.text
     body = answer.json()
@@ -123,7 +128,7 @@ async def test_an_active_delegation_gives_a_token_with_sub_resident_and_act_agen
     me = (await _me(browser, body["access_token"])).json()
     assert me["sub"] == str(resident.id)
     assert me["act"] == {"sub": str(agent.id)}
-    assert set(me["scopes"]) == {"applications", "bundle:newborn-birth"}
+    assert set(me["scopes"]) == {"applications:read", "applications:write", "bundle:newborn-birth"}
 
 
 @pytest.mark.parametrize(
@@ -137,7 +142,7 @@ async def test_without_a_covering_delegation_the_exchange_is_invalid_grant(
     case: str,
 ) -> None:
     agent, resident = people.agents[0], people.residents[0]
-    scope = "applications bundle:newborn-birth"
+    scope = "applications:read applications:write bundle:newborn-birth"
     if case != "none":
         if case == "unconfirmed":
             async with sessionmaker() as session, session.begin():
@@ -167,7 +172,7 @@ async def test_without_a_covering_delegation_the_exchange_is_invalid_grant(
                     session, delegation_id=delegation_id, by=resident, now=datetime.now(UTC)
                 )
     if case == "out_of_scope":
-        scope = "applications bundle:retirement"
+        scope = "applications:read applications:write bundle:retirement"
     answer = await _exchange(browser, people.agent_tokens[0], resident, scope)
     assert answer.status_code == 400
     assert answer.json()["error"] == "invalid_grant"
@@ -179,7 +184,10 @@ async def test_only_an_agent_token_can_act_and_only_for_delegable_scopes(
     agent, resident = people.agents[0], people.residents[0]
     await _in_person(sessionmaker, agent, resident, ["newborn-birth"])
     wider = await _exchange(
-        browser, people.agent_tokens[0], resident, "applications profile bundle:newborn-birth"
+        browser,
+        people.agent_tokens[0],
+        resident,
+        "applications:read applications:write profile bundle:newborn-birth",
     )
     assert wider.json()["error"] == "invalid_grant"
     not_a_token = await _exchange(browser, "garbage", resident, "bundle:newborn-birth")
@@ -263,7 +271,7 @@ async def test_an_act_already_on_the_actor_token_is_nested(
             "sub": str(agent.id),
             "aud": ctx.api_audience,
             "client_id": PWA,
-            "scope": "applications",
+            "scope": "applications:read applications:write",
             "iat": now,
             "exp": now + 300,
             "jti": "nested-actor",
@@ -274,7 +282,7 @@ async def test_an_act_already_on_the_actor_token_is_nested(
                 jti="nested-actor",
                 client_id=PWA,
                 subject=str(agent.id),
-                scope="applications",
+                scope="applications:read applications:write",
                 created_at=datetime.now(UTC),
                 expires_at=datetime.now(UTC) + timedelta(minutes=5),
             )
@@ -378,7 +386,9 @@ async def _resident_token(
 ) -> str:
     browser.client.cookies.clear()
     await forget_rate_limits(sessionmaker)
-    code, verifier, _ = await signed_in_code(browser, phone, scope="openid applications")
+    code, verifier, _ = await signed_in_code(
+        browser, phone, scope="openid applications:read applications:write"
+    )
     token: str = (await redeem(browser, code, verifier)).json()["access_token"]
     return token
 

@@ -57,7 +57,10 @@ async def people(
                     token_endpoint_auth_method="none",
                     redirect_uris=[],
                     grant_types=grants or ["client_credentials"],
-                    scope="openid applications licenses department:public-security",
+                    scope=(
+                        "openid applications:read applications:write licenses:read "
+                        "department:public-security"
+                    ),
                     first_party=client_id != MINI_APP,
                 )
             )

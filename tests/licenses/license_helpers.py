@@ -43,8 +43,13 @@ async def approve(
 
 
 async def newborn_with_licenses(api: Client, people: People, tokens: Tokens, drain: Any) -> Newborn:
-    mother = await tokens.issue(str(people.resident.id), scope="openid applications licenses")
-    father = await tokens.issue(str(people.other_resident.id), scope="openid applications licenses")
+    mother = await tokens.issue(
+        str(people.resident.id), scope="openid applications:read applications:write licenses:read"
+    )
+    father = await tokens.issue(
+        str(people.other_resident.id),
+        scope="openid applications:read applications:write licenses:read",
+    )
     health = await tokens.issue(str(people.clerks["health-commission"].id))
     police = await tokens.issue(str(people.clerks["public-security"].id))
     body = await submittable(api, tokens, people, mother)

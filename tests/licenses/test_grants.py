@@ -19,7 +19,7 @@ from onething.licenses.demo import seed_demo_licenses
 from onething.licenses.grants import usable_by
 from onething.licenses.models import License
 
-SCOPE = "openid applications licenses"
+SCOPE = "openid applications:read applications:write licenses:read"
 
 
 async def _seed(app: Litestar, sm: async_sessionmaker[AsyncSession], ctx: LicensesContext) -> None:

@@ -18,7 +18,7 @@ from onething.licenses.context import LicensesContext
 from onething.licenses.demo import seed_demo_licenses
 from onething.licenses.models import License
 
-SCOPE = "openid applications licenses"
+SCOPE = "openid applications:read applications:write licenses:read"
 
 
 async def _ids(sm: async_sessionmaker[AsyncSession], people: People) -> dict[str, str]:

@@ -42,9 +42,11 @@ async def test_parents_see_their_childs_licenses_and_strangers_see_none(
         assert {i["relation"] for i in items.values()} == {"guardian"}
         assert {i["holder_name"] for i in items.values()} == {newborn.child_name}
 
-    agent = await tokens.issue(str(people.agent.id), scope="openid licenses")
+    agent = await tokens.issue(str(people.agent.id), scope="openid licenses:read")
     assert (await api.get("/api/v1/wallet/licenses", headers=agent)).status_code == 404
-    no_scope = await tokens.issue(str(people.resident.id), scope="openid applications")
+    no_scope = await tokens.issue(
+        str(people.resident.id), scope="openid applications:read applications:write"
+    )
     assert (await api.get("/api/v1/wallet/licenses", headers=no_scope)).status_code == 404
 
     item = next(
@@ -62,7 +64,9 @@ async def test_parents_see_their_childs_licenses_and_strangers_see_none(
     assert "object_key" not in detail.text
     assert "originals/" not in detail.text
     # The clerk of the issuing department is no holder: the wallet does not open for them.
-    clerk = await tokens.issue(str(people.clerks["public-security"].id), scope="openid licenses")
+    clerk = await tokens.issue(
+        str(people.clerks["public-security"].id), scope="openid licenses:read"
+    )
     other = await api.get(f"/api/v1/wallet/licenses/{item['id']}", headers=clerk)
     assert other.status_code == 404
 

@@ -18,7 +18,10 @@ from onething.identity.access import Caller, Resource, can_access
 if TYPE_CHECKING:
     from onething.catalog.model import Catalog
 
-SCOPE: Final = "applications"
+# Reads need `applications:read`, anything that creates or changes an object
+# `applications:write` (a mini-app may be allowed to follow applications without acting).
+READ: Final = "applications:read"
+WRITE: Final = "applications:write"
 DEPARTMENT_SCOPE_PREFIX: Final = "department:"
 
 
@@ -43,7 +46,7 @@ def require_applicant(caller: Caller, bundle: str) -> uuid.UUID:
     """The resident a new object is created for: the caller, or the resident an agent acts for
     within a delegation naming `bundle`."""
     if caller.user_id is None or not can_access(
-        caller, Resource(owner_id=caller.user_id, bundle=bundle), scope=SCOPE
+        caller, Resource(owner_id=caller.user_id, bundle=bundle), scope=WRITE
     ):
         raise ProblemError(
             FORBIDDEN,
@@ -53,10 +56,11 @@ def require_applicant(caller: Caller, bundle: str) -> uuid.UUID:
     return caller.user_id
 
 
-def require_owner(caller: Caller, owner_id: uuid.UUID, bundle: str) -> None:
-    """404 unless the caller is the owner or their agent for this bundle."""
+def require_owner(caller: Caller, owner_id: uuid.UUID, bundle: str, *, scope: str) -> None:
+    """404 unless the caller is the owner or their agent for this bundle, with `scope`
+    (`READ` or `WRITE`) in the token."""
     if caller.role == "clerk" or not can_access(
-        caller, Resource(owner_id=owner_id, bundle=bundle), scope=SCOPE
+        caller, Resource(owner_id=owner_id, bundle=bundle), scope=scope
     ):
         raise ProblemError(NOT_FOUND)
 
@@ -65,13 +69,15 @@ def require_owner(caller: Caller, owner_id: uuid.UUID, bundle: str) -> None:
 class DepartmentCaller:
     department: str  # the catalog department id
     caller: Caller
+    scope: str  # the one `department_of` checked, checked again per object
 
 
-def department_of(caller: Caller, catalog: Catalog) -> DepartmentCaller:
-    """The department a clerk or a department system acts for; 403 for anyone else."""
+def department_of(caller: Caller, catalog: Catalog, *, scope: str) -> DepartmentCaller:
+    """The department a clerk or a department system acts for, with `scope` (`READ` for the
+    inbox, `WRITE` for decisions) in the token; 403 for anyone else."""
     principal = caller.principal
     department: str | None = None
-    if SCOPE in principal.scopes:
+    if scope in principal.scopes:
         if caller.role == "clerk" and caller.department_code:
             code = caller.department_code
             department = next(
@@ -91,7 +97,7 @@ def department_of(caller: Caller, catalog: Catalog) -> DepartmentCaller:
             detail_zh="只有部门工作人员或部门系统可以处理办件。",
             detail_en="Only a department's clerks or its system may handle tasks.",
         )
-    return DepartmentCaller(department, caller)
+    return DepartmentCaller(department, caller, scope)
 
 
 def require_department(who: DepartmentCaller, owner_id: uuid.UUID, task_department: str) -> None:
@@ -101,7 +107,7 @@ def require_department(who: DepartmentCaller, owner_id: uuid.UUID, task_departme
         # identity's rule compares the account's department with the object's: give it the id.
         as_id = dataclasses.replace(caller, department_code=who.department)
         allowed = can_access(
-            as_id, Resource(owner_id=owner_id, department_code=task_department), scope=SCOPE
+            as_id, Resource(owner_id=owner_id, department_code=task_department), scope=who.scope
         )
     else:
         allowed = task_department == who.department

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 import msgspec
 from sqlalchemy import select, update
 
-from onething.applications.access import Who, require_owner
+from onething.applications.access import READ, WRITE, Who, require_owner
 from onething.applications.models import CoApplicantRequest, Draft
 from onething.applications.schemas import (
     CoApplicantAsk,
@@ -153,6 +153,8 @@ async def _draft_facts(
     caller: Caller,
     draft_id: uuid.UUID,
     answers: Mapping[str, Any] | None = None,
+    *,
+    scope: str,
 ) -> tuple[Draft, list[str], dict[str, Any]]:
     # Imported here: drafts and services import this module.
     from onething.applications.drafts import DRAFTS_TABLE
@@ -161,7 +163,7 @@ async def _draft_facts(
     draft = await session.get(Draft, draft_id, with_for_update=True)
     if draft is None:
         raise ProblemError(NOT_FOUND)
-    require_owner(caller, draft.owner_id, draft.bundle)
+    require_owner(caller, draft.owner_id, draft.bundle, scope=scope)
     if answers is None:
         answers = unseal(ctx.cipher, draft.answers_encrypted, table=DRAFTS_TABLE, row_id=draft.id)
     form = merged_form(
@@ -174,7 +176,7 @@ async def _draft_facts(
 async def draft_status(
     session: AsyncSession, ctx: ApplicationsContext, caller: Caller, draft_id: uuid.UUID
 ) -> CoApplicantStatus:
-    _, services, facts = await _draft_facts(session, ctx, caller, draft_id)
+    _, services, facts = await _draft_facts(session, ctx, caller, draft_id, scope=READ)
     row = await _latest(session, draft_id)
     status = CoApplicantStatus(
         required=bool(services),
@@ -248,7 +250,9 @@ async def ask(
     now: datetime,
 ) -> CoApplicantStatus:
     """Send the draft's current facts to the other parent; an earlier request is superseded."""
-    draft, services, facts = await _draft_facts(session, ctx, caller, draft_id, data.answers)
+    draft, services, facts = await _draft_facts(
+        session, ctx, caller, draft_id, data.answers, scope=WRITE
+    )
     if not services:
         raise _invalid(
             "draft",
@@ -343,7 +347,7 @@ async def invitations(
     visible = []
     for row in rows:
         try:
-            require_owner(caller, row.co_applicant_id, row.bundle)
+            require_owner(caller, row.co_applicant_id, row.bundle, scope=READ)
         except ProblemError:
             continue
         visible.append(_invite(ctx, row, with_facts=False))
@@ -351,20 +355,20 @@ async def invitations(
 
 
 async def _addressed_to(
-    session: AsyncSession, caller: Caller, request_id: uuid.UUID
+    session: AsyncSession, caller: Caller, request_id: uuid.UUID, *, scope: str
 ) -> CoApplicantRequest:
     row = await session.get(CoApplicantRequest, request_id, with_for_update=True)
     if row is None:
         raise ProblemError(NOT_FOUND)
     # Only the other parent (or their agent for this bundle); the applicant is not them.
-    require_owner(caller, row.co_applicant_id, row.bundle)
+    require_owner(caller, row.co_applicant_id, row.bundle, scope=scope)
     return row
 
 
 async def invitation(
     session: AsyncSession, ctx: ApplicationsContext, caller: Caller, request_id: uuid.UUID
 ) -> CoApplicantInvite:
-    row = await _addressed_to(session, caller, request_id)
+    row = await _addressed_to(session, caller, request_id, scope=READ)
     view = _invite(ctx, row, with_facts=True)
     await session.rollback()
     return view
@@ -380,7 +384,7 @@ async def decide(
     now: datetime,
 ) -> CoApplicantInvite:
     """Confirm (decline=None) or decline with a reason; only a pending request."""
-    row = await _addressed_to(session, caller, request_id)
+    row = await _addressed_to(session, caller, request_id, scope=WRITE)
     if row.status != "pending" or row.superseded_at is not None:
         await session.rollback()
         raise ProblemError(

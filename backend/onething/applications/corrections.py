@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from sqlalchemy import select, update
 
-from onething.applications.access import Who, require_owner
+from onething.applications.access import WRITE, Who, require_owner
 from onething.applications.announcements import announce_task
 from onething.applications.calendar import china_date
 from onething.applications.catalogs import catalog_for
@@ -49,7 +49,8 @@ async def _owned_task(
     application = await session.get(Application, application_id)
     if application is None:
         raise ProblemError(NOT_FOUND)
-    require_owner(caller, application.owner_id, application.bundle)
+    # Both callers answer the department: a write.
+    require_owner(caller, application.owner_id, application.bundle, scope=WRITE)
     task = (
         await session.execute(
             select(Task)

@@ -11,7 +11,7 @@ from typing import Annotated
 from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from onething.applications.access import department_of
+from onething.applications.access import READ, WRITE, department_of
 from onething.applications.calendar import china_date
 from onething.applications.controllers import DEPENDENCIES, Apps, CallerDep, Limit, problem_spec
 from onething.applications.decisions import Decision, decide, inbox, task_for_department
@@ -44,7 +44,7 @@ async def _decide(
     event: TaskEvent,
     decision: Decision,
 ) -> DepartmentTaskView:
-    who = department_of(caller, apps.catalog)
+    who = department_of(caller, apps.catalog, scope=WRITE)
     return await decide(
         db, apps, who, task_id, event=event, decision=decision, now=datetime.now(UTC)
     )
@@ -73,7 +73,7 @@ class DepartmentTaskController(Controller):
     ) -> InboxPage:
         """Dispatched tasks of the caller's department not yet decided (or in `state`),
         earliest due first; `after` is the last task id of the previous page."""
-        who = department_of(caller, apps.catalog)
+        who = department_of(caller, apps.catalog, scope=READ)
         return await inbox(
             db_session,
             who,
@@ -95,7 +95,7 @@ class DepartmentTaskController(Controller):
     ) -> DepartmentTaskView:
         """The answers this service's form asks for (nothing else), outputs attached from
         upstream services, the materials it needs, and what the department may do now."""
-        who = department_of(caller, apps.catalog)
+        who = department_of(caller, apps.catalog, scope=READ)
         return await task_for_department(db_session, apps, who, task_id)
 
     @post(

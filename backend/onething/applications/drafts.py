@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Final
 
 from sqlalchemy import select, update
 
-from onething.applications.access import require_applicant, require_owner
+from onething.applications.access import READ, WRITE, require_applicant, require_owner
 from onething.applications.models import Draft
 from onething.applications.schemas import DraftCreate, DraftSummary, DraftUpdate, DraftView
 from onething.applications.sealing import seal, unseal
@@ -84,18 +84,20 @@ async def create_draft(
     return _view(ctx, draft)
 
 
-async def _own_draft(session: AsyncSession, caller: Caller, draft_id: uuid.UUID) -> Draft:
+async def _own_draft(
+    session: AsyncSession, caller: Caller, draft_id: uuid.UUID, *, scope: str
+) -> Draft:
     draft = await session.get(Draft, draft_id)
     if draft is None:
         raise ProblemError(NOT_FOUND)
-    require_owner(caller, draft.owner_id, draft.bundle)
+    require_owner(caller, draft.owner_id, draft.bundle, scope=scope)
     return draft
 
 
 async def get_draft(
     session: AsyncSession, ctx: ApplicationsContext, caller: Caller, draft_id: uuid.UUID
 ) -> DraftView:
-    return _view(ctx, await _own_draft(session, caller, draft_id))
+    return _view(ctx, await _own_draft(session, caller, draft_id, scope=READ))
 
 
 async def list_drafts(session: AsyncSession, caller: Caller) -> list[DraftSummary]:
@@ -109,7 +111,7 @@ async def list_drafts(session: AsyncSession, caller: Caller) -> list[DraftSummar
     visible = []
     for draft in rows:
         try:
-            require_owner(caller, draft.owner_id, draft.bundle)
+            require_owner(caller, draft.owner_id, draft.bundle, scope=READ)
         except ProblemError:
             continue
         visible.append(
@@ -131,7 +133,7 @@ async def save_draft(
     now: datetime,
 ) -> DraftView:
     """Replace the draft's content if nobody saved since `expected_version` (else 412)."""
-    draft = await _own_draft(session, caller, draft_id)
+    draft = await _own_draft(session, caller, draft_id, scope=WRITE)
     form = merged_form(ctx.catalog, draft.bundle, data.situation_answers, data.optional_services)
     sealed = seal(ctx.cipher, data.answers, table=DRAFTS_TABLE, row_id=draft.id)
     # Compare-and-set in one statement: two devices saving at once cannot both win.

@@ -15,7 +15,7 @@ from botocore.exceptions import ClientError
 from sqlalchemy import select
 
 from onething.applications import jobs
-from onething.applications.access import require_applicant, require_owner
+from onething.applications.access import READ, WRITE, require_applicant, require_owner
 from onething.applications.magic import SNIFF_BYTES, sniff
 from onething.applications.models import Material
 from onething.applications.schemas import MaterialView, UploadRequest, UploadTicket
@@ -111,27 +111,29 @@ async def request_upload(
     )
 
 
-async def _own_material(session: AsyncSession, caller: Caller, material_id: uuid.UUID) -> Material:
+async def _own_material(
+    session: AsyncSession, caller: Caller, material_id: uuid.UUID, *, scope: str
+) -> Material:
     material = (
         await session.execute(select(Material).where(Material.id == material_id).with_for_update())
     ).scalar_one_or_none()
     if material is None:
         raise ProblemError(NOT_FOUND)
-    require_owner(caller, material.owner_id, material.bundle)
+    require_owner(caller, material.owner_id, material.bundle, scope=scope)
     return material
 
 
 async def get_material(
     session: AsyncSession, caller: Caller, material_id: uuid.UUID
 ) -> MaterialView:
-    return view(await _own_material(session, caller, material_id))
+    return view(await _own_material(session, caller, material_id, scope=READ))
 
 
 async def confirm_upload(
     session: AsyncSession, caller: Caller, material_id: uuid.UUID
 ) -> MaterialView:
     """The client says the upload is done: check it in the worker (idempotent)."""
-    material = await _own_material(session, caller, material_id)
+    material = await _own_material(session, caller, material_id, scope=WRITE)
     if material.status == "requested":
         material.status = "verifying"
         await enqueue(session, jobs.VERIFY_MATERIAL, jobs.MaterialRef(material_id=material.id))

@@ -11,7 +11,7 @@ import msgspec
 from sqlalchemy import delete, select, update
 
 from onething.applications import co_applicants, jobs
-from onething.applications.access import Who, require_applicant, require_owner
+from onething.applications.access import READ, Who, require_applicant, require_owner
 from onething.applications.calendar import china_date
 from onething.applications.catalogs import ensure_published
 from onething.applications.dag import upstream_of
@@ -224,12 +224,12 @@ async def _hand_in_materials(
 
 
 async def owned_application(
-    session: AsyncSession, caller: Caller, application_id: uuid.UUID
+    session: AsyncSession, caller: Caller, application_id: uuid.UUID, *, scope: str
 ) -> Application:
     application = await session.get(Application, application_id)
     if application is None:
         raise ProblemError(NOT_FOUND)
-    require_owner(caller, application.owner_id, application.bundle)
+    require_owner(caller, application.owner_id, application.bundle, scope=scope)
     return application
 
 
@@ -241,7 +241,7 @@ async def tasks_of(session: AsyncSession, application_id: uuid.UUID) -> list[Tas
 async def get_application(
     session: AsyncSession, ctx: ApplicationsContext, caller: Caller, application_id: uuid.UUID
 ) -> ApplicationView:
-    application = await owned_application(session, caller, application_id)
+    application = await owned_application(session, caller, application_id, scope=READ)
     return application_view(application, await tasks_of(session, application.id), ctx.calendar)
 
 
@@ -267,7 +267,7 @@ async def list_applications(
     visible = []
     for application in rows:
         try:
-            require_owner(caller, application.owner_id, application.bundle)
+            require_owner(caller, application.owner_id, application.bundle, scope=READ)
         except ProblemError:
             continue
         visible.append(application)
@@ -297,7 +297,7 @@ async def timeline(
     limit: int,
 ) -> TimelinePage:
     """Events oldest first, `limit` at a time; `after` is the last event id already seen."""
-    application = await owned_application(session, caller, application_id)
+    application = await owned_application(session, caller, application_id, scope=READ)
     query = (
         select(TimelineEvent)
         .where(TimelineEvent.application_id == application.id)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from onething.applications.access import Who
+from onething.applications.access import WRITE, Who
 from onething.applications.announcements import announce_task
 from onething.applications.models import Task
 from onething.applications.services import owned_application, tasks_of
@@ -55,7 +55,7 @@ async def withdraw_application(
     now: datetime,
 ) -> ApplicationView:
     """Every task withdrawn, in one transaction; 409 once any department accepted its part."""
-    application = await owned_application(session, caller, application_id)
+    application = await owned_application(session, caller, application_id, scope=WRITE)
     tasks = await _locked_tasks(session, application.id)
     if all(TaskState(t.state) in TERMINAL for t in tasks):
         raise ProblemError(
@@ -98,7 +98,7 @@ async def cancel_application(
 ) -> ApplicationView:
     """The tasks not yet decided are closed (withdrawn before intake, cancelled after); the
     decided ones stand. 409 when nothing is left to close."""
-    application = await owned_application(session, caller, application_id)
+    application = await owned_application(session, caller, application_id, scope=WRITE)
     tasks = await _locked_tasks(session, application.id)
     who = Who.of(caller)
     closed: dict[str, list[str]] = {"withdrawn": [], "cancelled": []}

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Final
 
 from sqlalchemy import select
 
-from onething.applications.access import Who, require_owner
+from onething.applications.access import READ, WRITE, Who, require_owner
 from onething.applications.models import Application
 from onething.applications.sealing import seal, unseal
 from onething.applications.states import Actor
@@ -76,11 +76,13 @@ def record_choice(
     return row
 
 
-async def _owned(session: AsyncSession, caller: Caller, application_id: uuid.UUID) -> Application:
+async def _owned(
+    session: AsyncSession, caller: Caller, application_id: uuid.UUID, *, scope: str
+) -> Application:
     application = await session.get(Application, application_id)
     if application is None:
         raise ProblemError(NOT_FOUND)
-    require_owner(caller, application.owner_id, application.bundle)
+    require_owner(caller, application.owner_id, application.bundle, scope=scope)
     return application
 
 
@@ -164,7 +166,7 @@ async def delivery_view(
 async def get_delivery(
     session: AsyncSession, cipher: FieldCipher, caller: Caller, application_id: uuid.UUID
 ) -> DeliveryView:
-    application = await _owned(session, caller, application_id)
+    application = await _owned(session, caller, application_id, scope=READ)
     return await delivery_view(session, cipher, application.id)
 
 
@@ -179,7 +181,7 @@ async def change_choice(
 ) -> DeliveryView:
     """Set or change the choice; 409 while a parcel is with the courier. A returned parcel is
     re-sent to the corrected address."""
-    application = await _owned(session, caller, application_id)
+    application = await _owned(session, caller, application_id, scope=WRITE)
     checked, errors = check_choice(data, prefix="delivery")
     if checked is None:
         raise ProblemError(VALIDATION, errors=errors)

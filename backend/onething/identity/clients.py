@@ -14,7 +14,9 @@ if TYPE_CHECKING:
 
 PWA_CLIENT_ID: Final = "onething-pwa"
 PWA_CALLBACK_PATH: Final = "/auth/callback"
-PWA_SCOPE: Final = "openid profile phone applications licenses offline_access"
+PWA_SCOPE: Final = (
+    "openid profile phone applications:read applications:write licenses:read offline_access"
+)
 # Token exchange (RFC 8693): an agent signed in to the PWA acts for a resident under an
 # active delegation; the provider checks the delegation on every exchange.
 PWA_GRANTS: Final = ["authorization_code", "refresh_token", TOKEN_EXCHANGE]

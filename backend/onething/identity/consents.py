@@ -34,8 +34,16 @@ SCOPE_LABELS: Final[dict[str, tuple[str, str]]] = {
     "profile": ("读取您的姓名", "See your name"),
     "phone": ("读取您的手机号码", "See your mobile number"),
     "id_number": ("读取您的身份证号码", "See your national ID number"),
-    "applications": ("查看和办理您的办件", "See and work on your applications"),
-    "licenses": ("查看您卡包中的电子证照", "See the e-licenses in your wallet"),
+    "applications:read": (
+        "查看您的办件及其办理进度",
+        "See your applications and how they are progressing",
+    ),
+    "applications:write": (
+        "为您创建和修改办件（草稿、材料）",
+        "Start and change your applications (drafts, materials)",
+    ),
+    "licenses:read": ("查看您卡包中的电子证照", "See the e-licenses in your wallet"),
+    "bundles:read": ("查看可办理的一件事目录", "See the list of life events that can be handled"),
     "offline_access": (
         "在您离开后继续访问上述信息（最长 30 天）",
         "Keep this access while you are away (up to 30 days)",

@@ -29,7 +29,7 @@ MAX_VALIDITY: Final = timedelta(days=30)
 BUNDLE_SCOPE_PREFIX: Final = "bundle:"
 # What a delegated token may do besides naming bundles: work on applications, nothing else
 # (no wallet, no profile, no further delegation).
-DELEGABLE_SCOPES: Final = frozenset({"applications"})
+DELEGABLE_SCOPES: Final = frozenset({"applications:read", "applications:write"})
 CONFIRMATION_SECONDS: Final = 600
 CONFIRMATION_ATTEMPTS: Final = 5
 

@@ -57,8 +57,11 @@ SCOPES_SUPPORTED: Final = (
     "profile",
     "phone",
     "id_number",
-    "applications",
-    "licenses",
+    "applications:read",
+    "applications:write",
+    "licenses:read",
+    # A client acting as itself (client_credentials, no resident): the catalog of bundles.
+    "bundles:read",
     "offline_access",
 )
 

@@ -11,7 +11,7 @@ from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 
-from onething.applications.access import department_of
+from onething.applications.access import READ, WRITE, department_of
 from onething.applications.controllers import CallerDep, problem_spec
 from onething.identity.access import current_caller
 from onething.identity.deps import DbSession
@@ -117,7 +117,7 @@ class DepartmentLicenseController(Controller):
         """暂扣 suspend, 撤销 annul, 注销 cancel, 失效 expire, 吊销 revoke — or lift a
         suspension — with a reason. Verification and the status lists show it on the next
         request."""
-        who = department_of(caller, licenses.catalog)
+        who = department_of(caller, licenses.catalog, scope=WRITE)
         return await change_status(
             db_session, licenses, who, identifier, data, now=datetime.now(UTC)
         )
@@ -147,5 +147,5 @@ class DepartmentTaskLicenseController(Controller):
         """Licenses the applicant used in place of this service's materials, and those issued
         upstream in the same application (`from_service`): face fields, issuer, current status
         and whether the issuer's signature verifies. Instead of paper copies."""
-        who = department_of(caller, licenses.catalog)
+        who = department_of(caller, licenses.catalog, scope=READ)
         return await licenses_for_task(db_session, licenses, who, task_id)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from onething.applications.access import require_department
+from onething.applications.access import WRITE, require_department, require_owner
 from onething.applications.catalogs import catalog_for
 from onething.applications.models import Application, Task
 from onething.core.errors import NOT_FOUND, VALIDATION, FieldError, ProblemError
@@ -54,6 +54,8 @@ async def use_license(
     application = await session.get(Application, data.application_id)
     if application is None or application.owner_id != user_id:
         raise ProblemError(NOT_FOUND)
+    # The wallet is read (`licenses:read`) to change an application (`applications:write`).
+    require_owner(caller, application.owner_id, application.bundle, scope=WRITE)
     row = await session.get(License, license_id)
     if row is None or not await usable_by(
         session, row, user_id=user_id, purpose=application.bundle, now=now

@@ -35,14 +35,14 @@ if TYPE_CHECKING:
     from onething.identity.access import Caller
     from onething.licenses.context import LicensesContext
 
-SCOPE: Final = "licenses"
+SCOPE: Final = "licenses:read"
 COPY_URL_SECONDS: Final = 300  # the brief's ceiling: five minutes
 COPIES_PREFIX: Final = "copies/"
 Relation = Literal["holder", "guardian", "grantee"]
 
 
 def wallet_owner(caller: Caller) -> uuid.UUID:
-    """The resident whose wallet this is: their own token with scope `licenses` (an agent's
+    """The resident whose wallet this is: their own token with scope `licenses:read` (an agent's
     delegated token does not open a wallet); 404 for anyone else, like a missing object."""
     principal = caller.principal
     if (

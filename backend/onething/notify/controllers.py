@@ -10,6 +10,7 @@ from litestar import Controller, Request, delete, get, post, put
 from litestar.di import Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
 
+from onething.applications.access import READ, WRITE
 from onething.applications.controllers import CallerDep, problem_spec
 from onething.core.errors import FORBIDDEN, NOT_FOUND, ProblemError
 from onething.core.i18n import negotiate_language
@@ -27,13 +28,14 @@ from onething.notify.schemas import (
     VapidKey,
 )
 
-SCOPE = "applications"
+# A resident's own notification channels: reading them needs `applications:read`, changing
+# them (subscriptions, preferences, marking read) `applications:write`.
 
 
-def _resident(caller: Caller) -> uuid.UUID:
+def _resident(caller: Caller, *, scope: str) -> uuid.UUID:
     """The resident themself (an agent acting for them does not manage their channels)."""
     principal = caller.principal
-    if caller.user_id is None or principal.act or SCOPE not in principal.scopes:
+    if caller.user_id is None or principal.act or scope not in principal.scopes:
         raise ProblemError(
             FORBIDDEN,
             detail_zh="只有居民本人可以管理自己的通知",
@@ -79,7 +81,7 @@ class NotificationController(Controller):
         settings: Settings = request.app.state.settings
         return await services.subscribe(
             db_session,
-            _resident(caller),
+            _resident(caller, scope=WRITE),
             data,
             allow_loopback_http=settings.app.is_dev,
             now=datetime.now(UTC),
@@ -95,7 +97,7 @@ class NotificationController(Controller):
         self, subscription_id: FromPath[uuid.UUID], caller: CallerDep, db_session: DbSession
     ) -> None:
         """The subscription is deleted."""
-        await services.unsubscribe(db_session, _resident(caller), subscription_id)
+        await services.unsubscribe(db_session, _resident(caller, scope=WRITE), subscription_id)
 
     @get(
         "/preferences",
@@ -104,7 +106,7 @@ class NotificationController(Controller):
     )
     async def get_preferences(self, caller: CallerDep, db_session: DbSession) -> PreferencesView:
         """Push and SMS on or off, and the language of messages (the in-app list is always kept)."""
-        return await services.preferences_of(db_session, _resident(caller))
+        return await services.preferences_of(db_session, _resident(caller, scope=READ))
 
     @put(
         "/preferences",
@@ -116,7 +118,7 @@ class NotificationController(Controller):
     ) -> PreferencesView:
         """Applies to messages from now on."""
         return await services.set_preferences(
-            db_session, _resident(caller), data, now=datetime.now(UTC)
+            db_session, _resident(caller, scope=WRITE), data, now=datetime.now(UTC)
         )
 
     @get("/messages", operation_id="listMessages", summary="My messages (in-app)")
@@ -132,7 +134,7 @@ class NotificationController(Controller):
         asked = request.headers.get("accept-language")
         language = negotiate_language(asked) if asked else None
         return await services.messages_of(
-            db_session, _resident(caller), limit=limit, language=language
+            db_session, _resident(caller, scope=READ), limit=limit, language=language
         )
 
     @post(
@@ -146,4 +148,6 @@ class NotificationController(Controller):
         self, message_id: FromPath[uuid.UUID], caller: CallerDep, db_session: DbSession
     ) -> None:
         """Idempotent: the first reading time is kept."""
-        await services.mark_read(db_session, _resident(caller), message_id, now=datetime.now(UTC))
+        await services.mark_read(
+            db_session, _resident(caller, scope=WRITE), message_id, now=datetime.now(UTC)
+        )

@@ -8,7 +8,7 @@ import { useEffect, useState } from "preact/hooks";
 
 export const CLIENT_ID = "onething-pwa";
 export const CALLBACK_PATH = "/auth/callback";
-const SCOPE = "openid profile phone applications licenses offline_access";
+const SCOPE = "openid profile phone applications:read applications:write licenses:read offline_access";
 const TOKENS_KEY = "onething.auth";
 const PENDING_KEY = "onething.login";
 // Refresh this long before the access token's expiry, so a request never leaves with a token
@@ -291,7 +291,7 @@ async function exchange(residentId: string, bundles: string[]): Promise<Tokens |
     actor_token_type: "urn:ietf:params:oauth:token-type:access_token",
     subject_token: residentId,
     subject_token_type: "urn:onething:params:oauth:token-type:resident",
-    scope: ["applications", ...bundles.map((b) => `bundle:${b}`)].join(" "),
+    scope: ["applications:read", "applications:write", ...bundles.map((b) => `bundle:${b}`)].join(" "),
   });
 }
 
