@@ -11,6 +11,7 @@ import click
 
 from onething.catalog.cli import catalog
 from onething.core.settings import REPO_ROOT, Settings
+from onething.delivery.cli import halls
 from onething.identity.cli_clients import clients
 from onething.licenses.cli import licenses
 
@@ -22,6 +23,7 @@ def main() -> None:
 
 main.add_command(catalog)
 main.add_command(clients)
+main.add_command(halls)
 main.add_command(licenses)
 
 

@@ -21,6 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from upload_helpers import PDF, ticket_for
 
+from onething.delivery.models import HallStaff, Parcel
+from onething.delivery.states import ParcelState
 from onething.identity.context import IdentityContext
 from onething.identity.models import Consent, Delegation, OAuthClient, User
 from onething.identity.services import new_user
@@ -46,6 +48,7 @@ REFUSED: Final = {401, 403, 404}
 HEALTH = "health-commission"
 MINI_APP = "bola-mini-app"
 SCOPES = "openid applications:read applications:write licenses:read"
+VICTIM_HALL = "cq-yubei"
 GRANTEE = "11010519491231002X"  # someone the victim shares a license with
 # A browser's ECDH P-256 public key (uncompressed point, base64url) for the victim's push.
 VICTIM_P256DH = (
@@ -157,6 +160,13 @@ CASES: Final[dict[Key, Case]] = {
     ),
     ("POST", "/api/v1/admin/clients/{client_id}/refresh-keys"): Case(rightful=frozenset({"admin"})),
     ("POST", "/api/v1/admin/clients/{client_id}/disable"): Case(rightful=frozenset({"admin"})),
+    # Only the staff of the hall where the victim's parcel waits (none of the callers; agent2
+    # works at another hall) — and never the owner: handing over is the hall's act.
+    ("GET", "/api/v1/service-halls/{hall}/pickups"): Case(),
+    ("POST", "/api/v1/service-halls/{hall}/pickups/lookup"): Case(json={"pickup_code": "123456"}),
+    ("POST", "/api/v1/service-halls/{hall}/pickups/{parcel_id}/hand-over"): Case(
+        json={"pickup_code": "123456"}
+    ),
 }
 
 
@@ -271,6 +281,24 @@ async def _world(
         await api.get(f"/api/v1/applications/{submitted.json()['id']}", headers=owner)
     ).json()
     task = next(t for t in application["tasks"] if t["department"] == HEALTH)
+    # A parcel of the victim's waits at a hall; agent2 staffs another hall's window.
+    parcel_id = uuid.uuid4()
+    async with sessionmaker() as session, session.begin():
+        session.add(
+            Parcel(
+                id=parcel_id,
+                application_id=uuid.UUID(application["id"]),
+                number=1,
+                state=ParcelState.AT_HALL.value,
+                ship_on=now.date(),
+                hall=VICTIM_HALL,
+                orders=[],
+                order_attempts=0,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        session.add(HallStaff(user_id=agent2.id, hall="fz-gulou", created_at=now))
     material = await ticket_for(api, owner, PDF)
     # The hospital issues the birth medical certificate: a license in the victim's wallet
     # (as the child's guardian), which the victim then shares once.
@@ -320,6 +348,8 @@ async def _world(
         "request_id": asked.json()["request"]["id"],
         "subscription_id": subscribed.json()["id"],
         "message_id": str(message.id),
+        "hall": VICTIM_HALL,
+        "parcel_id": str(parcel_id),
     }
     callers = {
         "other_resident": await tokens.issue(str(people.other_resident.id), scope=SCOPES),
@@ -390,6 +420,7 @@ async def _snapshot(
         client = await session.get(OAuthClient, MINI_APP)
         messages = (await session.execute(select(Message.id, Message.read_at))).all()
         subscriptions = (await session.execute(select(PushSubscription.id))).scalars().all()
+        parcels = (await session.execute(select(Parcel.id, Parcel.state))).all()
     assert delegation is not None
     return (
         draft["version"],
@@ -404,6 +435,7 @@ async def _snapshot(
         client and (client.scope, client.redirect_uris, client.jwks_uri, client.disabled_at),
         sorted(messages),
         sorted(subscriptions),
+        sorted(parcels),
     )
 
 
@@ -444,8 +476,11 @@ async def test_no_caller_reaches_another_ones_object(
             continue
         url = _fill(path, world.ids)
         attackers = set(world.callers) - case.rightful - {"owner"}
-        if kind in {"department", "admin"} or "/co-applicant-requests/" in path:
-            # A resident is no department, no administrator, and not the other parent.
+        if kind in {"department", "admin"} or any(
+            part in path for part in ("/co-applicant-requests/", "/pickups")
+        ):
+            # A resident is no department, no administrator, not the other parent, and no
+            # hall's staff.
             attackers.add("owner")
         for name in sorted(attackers):
             headers = {**world.callers[name], **(case.headers or {})}

@@ -51,6 +51,7 @@ class Actor(StrEnum):
     RESIDENT = "resident"  # the applicant, or an agent acting within a delegation
     DEPARTMENT = "department"  # a clerk of the task's department, or its system
     SYSTEM = "system"  # the platform itself (worker jobs, timers, the licenses domain)
+    SERVICE_HALL = "service_hall"  # staff at a hall's collection window (hands parcels over)
 
 
 S = TaskState

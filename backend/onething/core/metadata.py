@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from typing import Final
 
 from sqlalchemy import MetaData
 
+import onething
 from onething.core.db import Base
 
+
+def _import_every_models_module() -> None:
+    """Tables register on `Base.metadata` when their module is imported; without this, a check
+    run before anything imported the app would compare the database with no tables at all."""
+    for package in pkgutil.iter_modules(onething.__path__):
+        if package.ispkg:
+            try:
+                importlib.import_module(f"onething.{package.name}.models")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"onething.{package.name}.models":
+                    raise
+
+
+_import_every_models_module()
 target_metadata: Final[MetaData] = Base.metadata
 
 # Tables whose DDL the job queue library defines; our migrations install them verbatim.

@@ -1,5 +1,6 @@
 """Tables of the delivery domain: the delivery choice of an application, parcels, the paper
-outputs in each parcel, and the courier's tracking events as received.
+outputs in each parcel, the courier's tracking events as received, and the staff of each
+service hall who hand parcels over.
 
 Personal data: the recipient's name, phone and street address are stored only AES-GCM-sealed
 (bound to the application's id); the region code is kept in clear for routing and statistics.
@@ -84,6 +85,11 @@ class Parcel(Base):
     orders: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, server_default="[]")
     order_attempts: Mapped[int] = mapped_column(Integer, server_default="0")
     last_error: Mapped[str | None] = mapped_column(String(200))
+    # A parcel for a service hall: where it waits, and its pickup code (取件码) — sealed, so
+    # the resident can be shown it again, plus a keyed index (hall + code) to find it by.
+    hall: Mapped[str | None] = mapped_column(String(64))
+    pickup_code_encrypted: Mapped[str | None] = mapped_column(Text)
+    pickup_code_index: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(_TZ)
     updated_at: Mapped[datetime] = mapped_column(_TZ)
 
@@ -118,3 +124,16 @@ class CourierEvent(Base):
     received_at: Mapped[datetime] = mapped_column(_TZ)
     # Applied to the parcel, or why not (unknown number, out of order).
     outcome: Mapped[str] = mapped_column(String(24))
+
+
+class HallStaff(Base):
+    """An account (agent or clerk) working at a service hall's collection window: only they
+    see the parcels waiting there and hand them over."""
+
+    __tablename__ = "delivery_hall_staff"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    hall: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(_TZ)

@@ -3,6 +3,9 @@ unless waiting would break the bundle's promised date; courier orders (retried w
 while the courier is down); tracking callbacks move the parcel, delivered closes its tasks,
 returned asks the resident for a corrected address and the parcel is re-sent.
 
+A parcel for a resident who collects is consolidated the same way and, once closed, goes to
+their service hall instead of the courier (pickups.py).
+
 Called by worker jobs (jobs.py) and by the webhook; each step is idempotent."""
 
 from __future__ import annotations
@@ -62,14 +65,19 @@ def latest_ship_day(calendar: WorkingCalendar, promised_on: dt.date, transit_day
 
 
 def ship_day(
-    calendar: WorkingCalendar, today: dt.date, promised_on: dt.date, settings: DeliverySettings
+    calendar: WorkingCalendar,
+    today: dt.date,
+    promised_on: dt.date,
+    settings: DeliverySettings,
+    *,
+    to_hall: bool = False,
 ) -> dt.date:
     """When a parcel opened today ships at the latest: the window's end, or earlier when the
-    promise needs it (never before today)."""
+    promise needs it (never before today). A parcel for a hall needs no transit days: the
+    departments' outputs reach the hall's window the day they are closed."""
     window_end = calendar.add_working_days(today, settings.window_days).date
-    return max(
-        today, min(window_end, latest_ship_day(calendar, promised_on, settings.transit_days))
-    )
+    transit = 0 if to_hall else settings.transit_days
+    return max(today, min(window_end, latest_ship_day(calendar, promised_on, transit)))
 
 
 def backoff_seconds(attempts: int) -> int:
@@ -136,7 +144,7 @@ async def collect_ready_outputs(
         )
     ).scalar_one_or_none()
     choice = await session.get(DeliveryChoice, application_id)
-    if application is None or choice is None or choice.method != "mail":
+    if application is None or choice is None:
         return Collected(closed=[], opened=None)
     catalog = await catalog_for(session, application.catalog_version, ctx.catalog)
     tasks = (
@@ -171,7 +179,13 @@ async def collect_ready_outputs(
     ).scalar_one_or_none()
     opened = None
     if ready:
-        latest = ship_day(ctx.calendar, today, application.promised_on, settings)
+        latest = ship_day(
+            ctx.calendar,
+            today,
+            application.promised_on,
+            settings,
+            to_hall=choice.method == "collect",
+        )
         if parcel is None:
             parcel = opened = await _open_parcel(session, application, latest, now)
             _event(session, parcel, "parcel.opened", now, ship_on=str(latest))
@@ -234,6 +248,7 @@ def ship_due_at(ship_on: dt.date) -> dt.datetime:
 
 class OrderOutcome:
     ORDERED: Final = "ordered"
+    AT_HALL: Final = "at_hall"  # the resident collects: the parcel went to their hall
     RETRY: Final = "retry"
     NOTHING: Final = "nothing"
     REFUSED: Final = "refused"
@@ -247,16 +262,22 @@ async def order_parcel(
     *,
     now: dt.datetime,
 ) -> str:
-    """Create the courier order of a closed parcel. The courier down: the attempt is counted
-    and RETRY returned (the caller schedules the next try with `backoff_seconds`)."""
+    """Send a closed parcel on: to the resident's service hall when they collect, else a
+    courier order. The courier down: the attempt is counted and RETRY returned (the caller
+    schedules the next try with `backoff_seconds`)."""
+    from onething.delivery.pickups import place_at_hall
+
     parcel = (
         await session.execute(select(Parcel).where(Parcel.id == parcel_id).with_for_update())
     ).scalar_one_or_none()
     if parcel is None or parcel.state != ParcelState.ORDERING.value:
         return OrderOutcome.NOTHING
     choice = await session.get(DeliveryChoice, parcel.application_id)
+    if choice is not None and choice.method == "collect" and choice.hall is not None:
+        await place_at_hall(session, ctx, parcel, choice.hall, now=now)
+        return OrderOutcome.AT_HALL
     if choice is None or choice.address_encrypted is None or choice.region_code is None:
-        return OrderOutcome.NOTHING  # changed to collecting at a hall meanwhile
+        return OrderOutcome.NOTHING
     address = unseal(
         ctx.cipher, choice.address_encrypted, table=ADDRESS_TABLE, row_id=choice.application_id
     )
@@ -353,14 +374,20 @@ async def apply_tracking(session: AsyncSession, update: TrackingUpdate, *, now: 
         occurred_at=update.occurred_at.isoformat(),
     )
     if target == ParcelState.DELIVERED:
-        await _complete_tasks(session, parcel, now)
+        await complete_parcel_tasks(
+            session, parcel, now, detail={"delivered_in_parcel": parcel.number}
+        )
     elif target == ParcelState.RETURNED:
         _event(session, parcel, "delivery.address_correction_requested", now)
     await _notify(session, parcel, target, now)
     return outcome
 
 
-async def _complete_tasks(session: AsyncSession, parcel: Parcel, now: dt.datetime) -> None:
+async def complete_parcel_tasks(
+    session: AsyncSession, parcel: Parcel, now: dt.datetime, *, detail: dict[str, Any]
+) -> None:
+    """The parcel reached the resident (delivered, or collected at the hall): its tasks are
+    done."""
     tasks = (
         (
             await session.execute(
@@ -388,7 +415,7 @@ async def _complete_tasks(session: AsyncSession, parcel: Parcel, now: dt.datetim
             to_state=task.state,
             actor_kind=Actor.SYSTEM,
             now=now,
-            detail={"delivered_in_parcel": parcel.number},
+            detail=detail,
         )
 
 
@@ -420,18 +447,19 @@ async def _notify(
     )
 
 
-async def resend_returned(
+async def reroute(
     session: AsyncSession, application_id: uuid.UUID, *, now: dt.datetime
 ) -> list[uuid.UUID]:
-    """After the resident corrected the address: returned parcels go out again (a new order,
-    a new tracking number). Returns the parcels to order."""
-    returned = (
+    """After the resident changed the choice: returned parcels go out again (to the corrected
+    address under a new tracking number, or to the hall now chosen), and parcels waiting at a
+    hall go where the new choice says (their pickup code void). Returns the parcels to send."""
+    moved = (
         (
             await session.execute(
                 select(Parcel)
                 .where(
                     Parcel.application_id == application_id,
-                    Parcel.state == ParcelState.RETURNED.value,
+                    Parcel.state.in_([ParcelState.RETURNED.value, ParcelState.AT_HALL.value]),
                 )
                 .with_for_update()
             )
@@ -439,10 +467,12 @@ async def resend_returned(
         .scalars()
         .all()
     )
-    for parcel in returned:
+    for parcel in moved:
+        kind = "parcel.resent" if parcel.state == ParcelState.RETURNED.value else "parcel.rerouted"
         parcel.state = ParcelState.ORDERING.value
         parcel.tracking_number = None
         parcel.order_attempts = 0
+        parcel.pickup_code_encrypted = parcel.pickup_code_index = None
         parcel.updated_at = now
-        _event(session, parcel, "parcel.resent", now)
-    return [p.id for p in returned]
+        _event(session, parcel, kind, now)
+    return [p.id for p in moved]

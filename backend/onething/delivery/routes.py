@@ -14,5 +14,11 @@ def api_handlers() -> list[ControllerRouterHandler]:
         DeliveryController,
         ServiceHallController,
     )
+    from onething.delivery.pickup_controllers import HallPickupController
 
-    return [DeliveryController, ServiceHallController, CourierWebhookController]
+    return [
+        DeliveryController,
+        ServiceHallController,
+        HallPickupController,
+        CourierWebhookController,
+    ]

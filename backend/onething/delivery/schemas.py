@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -51,6 +51,10 @@ class ParcelView(msgspec.Struct, kw_only=True):
     courier: str | None
     tracking_number: str | None
     items: list[ParcelItemView]
+    # A parcel for a service hall: where it waits, and (while it waits) the pickup code to
+    # show at the window with the applicant's ID card.
+    hall: str | None = None
+    pickup_code: str | None = None
 
 
 class DeliveryView(msgspec.Struct, kw_only=True):
@@ -73,3 +77,44 @@ class ServiceHallView(msgspec.Struct, kw_only=True):
 class TrackingAck(msgspec.Struct, kw_only=True):
     # applied, duplicate (event id seen before), unknown (no such parcel), ignored (late)
     outcome: str
+
+
+_Code = Annotated[str, msgspec.Meta(max_length=16, description="the 6-digit pickup code (取件码)")]
+_IdNumber = Annotated[
+    str, msgspec.Meta(max_length=32, description="the applicant's ID number, from their ID card")
+]
+
+
+class PickupLookup(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Exactly one of the two."""
+
+    pickup_code: _Code | None = None
+    id_number: _IdNumber | None = None
+
+
+class HandOver(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """The proof that opens the parcel (exactly one of code and ID number), and who took it:
+    the applicant in person, or someone else they sent (`other`, with the applicant's code)."""
+
+    pickup_code: _Code | None = None
+    id_number: _IdNumber | None = None
+    collector: Literal["applicant", "other"] = "applicant"
+
+
+class PickupItemView(msgspec.Struct, kw_only=True):
+    service: str
+    name_zh: str
+    name_en: str
+
+
+class PickupView(msgspec.Struct, kw_only=True):
+    """A parcel as the hall's staff see it: no ID or phone number, the name masked."""
+
+    parcel_id: uuid.UUID
+    application_id: uuid.UUID
+    number: int
+    state: str
+    hall: str
+    resident: str  # masked: 王*
+    waiting_since: dt.datetime
+    items: list[PickupItemView]

@@ -19,6 +19,7 @@ from onething.core.errors import CONFLICT, NOT_FOUND, VALIDATION, ProblemError
 from onething.core.jobs import enqueue_many
 from onething.delivery.choices import CheckedChoice, check_choice
 from onething.delivery.models import DeliveryChoice, Parcel, ParcelItem
+from onething.delivery.pickups import pickup_code
 from onething.delivery.schemas import (
     DeliveryChoiceIn,
     DeliveryChoiceView,
@@ -157,6 +158,8 @@ async def delivery_view(
                     ParcelItemView(task_id=i.task_id, service=i.service, ready_at=i.ready_at)
                     for i in items
                 ],
+                hall=p.hall,
+                pickup_code=pickup_code(cipher, p),
             )
             for p, items in parcels
         ],
@@ -203,11 +206,10 @@ async def change_choice(
     record_choice(
         session, cipher, application.id, checked, who=Who.of(caller), now=now, previous=previous
     )
-    if checked.method == "mail":
-        from onething.delivery.jobs import ORDER, ParcelRef
-        from onething.delivery.parcels import resend_returned
+    from onething.delivery.jobs import ORDER, ParcelRef
+    from onething.delivery.parcels import reroute
 
-        resent = await resend_returned(session, application.id, now=now)
-        await enqueue_many(session, ORDER, [ParcelRef(parcel_id=p) for p in resent])
+    moved = await reroute(session, application.id, now=now)
+    await enqueue_many(session, ORDER, [ParcelRef(parcel_id=p) for p in moved])
     await session.commit()
     return await delivery_view(session, cipher, application.id)

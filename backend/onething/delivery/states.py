@@ -1,5 +1,6 @@
 """Parcel state machine (pure): collecting → ordering → ordered → picked_up → in_transit →
-out_for_delivery → delivered; returned from the courier's hands, then re-sent (ordering)."""
+out_for_delivery → delivered; returned from the courier's hands, then re-sent (ordering).
+A parcel for a service hall goes collecting → at_hall → collected instead (hall pick-up)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ class ParcelState(StrEnum):
     OUT_FOR_DELIVERY = "out_for_delivery"
     DELIVERED = "delivered"
     RETURNED = "returned"  # back to the sender; the resident is asked to correct the address
+    AT_HALL = "at_hall"  # waiting at the chosen service hall for the resident (待领取)
+    COLLECTED = "collected"  # handed over at the hall (已领取)
 
 
 class TrackingStatus(StrEnum):

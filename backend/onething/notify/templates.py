@@ -41,6 +41,21 @@ TEMPLATES: Final[dict[str, Template]] = {
         body_en="Parcel {parcel} could not be delivered and came back. Correct the address in "
         "the application and we will send it again.",
     ),
+    # Hall pick-up: the pickup code is shown in the application only (messages are kept in
+    # clear; the code is sealed), so the text says where to find it.
+    "parcel.at_hall": Template(
+        title_zh="证件可到大厅领取",
+        title_en="Your documents are ready to collect",
+        body_zh="第 {parcel} 件证件已送达{hall_zh}，请携带申请人身份证，凭办件详情中的取件码领取。",
+        body_en="Parcel {parcel} is at {hall_en}. Bring the applicant's ID card and the pickup "
+        "code shown in the application.",
+    ),
+    "parcel.collected": Template(
+        title_zh="证件已领取",
+        title_en="Your documents were collected",
+        body_zh="第 {parcel} 件证件已在{hall_zh}领取，相关事项已办结。",
+        body_en="Parcel {parcel} was collected at {hall_en}; the services in it are done.",
+    ),
 }
 
 # What departments decide about a resident's application. Parameters are the service's (or
