@@ -18,7 +18,8 @@ from onething.identity.provider import SCOPES_SUPPORTED
 def _revision_before_rename() -> str:
     path = REPO_ROOT / "backend/onething/migrations/versions/0082_scope_names.py"
     spec = importlib.util.spec_from_file_location("scope_names_migration", path)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return str(module.down_revision)

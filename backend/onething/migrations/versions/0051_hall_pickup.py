@@ -2,7 +2,7 @@
 the service-hall actor on the timeline.
 
 Revision ID: 0051_hall_pickup
-Revises: 0060_notify
+Revises: 0082_scope_names
 Create Date: 2026-12-02
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0051_hall_pickup"
-down_revision: str | Sequence[str] | None = "0060_notify"
+down_revision: str | Sequence[str] | None = "0082_scope_names"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
