@@ -109,6 +109,7 @@ async def submittable(
     body: dict[str, Any] | None = None,
     *,
     partner: tuple[User, str] | None = None,
+    draft: tuple[str, str] | None = None,
 ) -> dict[str, Any]:
     """`body` (default `submission()`) made ready to submit through the real API, as the PWA
     does it: saved in a draft, the other parent (`partner`: user and phone, by default
@@ -120,28 +121,30 @@ async def submittable(
         "situation_answers": body.get("situation_answers", {}),
         "optional_services": body.get("optional_services", []),
     }
-    created = await api.post(
-        "/api/v1/drafts", json={"bundle": body["bundle"], **shape}, headers=auth
-    )
-    assert created.status_code == 201, created.text
-    draft = created.json()["id"]
+    if draft is None:
+        created = await api.post(
+            "/api/v1/drafts", json={"bundle": body["bundle"], **shape}, headers=auth
+        )
+        assert created.status_code == 201, created.text
+        draft = (created.json()["id"], created.headers["etag"])
+    draft_id, version = draft
     saved = await api.put(
-        f"/api/v1/drafts/{draft}",
+        f"/api/v1/drafts/{draft_id}",
         json={"answers": body["answers"], **shape},
-        headers={**auth, "If-Match": created.headers["etag"]},
+        headers={**auth, "If-Match": version},
     )
     assert saved.status_code == 200, saved.text
     asked = await api.post(
-        f"/api/v1/drafts/{draft}/co-applicant", json={"phone": other_phone}, headers=auth
+        f"/api/v1/drafts/{draft_id}/co-applicant", json={"phone": other_phone}, headers=auth
     )
     if asked.status_code == 422 and asked.json()["errors"][0]["code"] == "co_applicant.not_needed":
-        return {**body, "draft_id": draft}
+        return {**body, "draft_id": draft_id}
     assert asked.status_code == 201, asked.text
     other = await tokens.issue(str(other_parent.id))
     request = asked.json()["request"]["id"]
     confirmed = await api.post(f"/api/v1/co-applicant-requests/{request}/confirm", headers=other)
     assert confirmed.status_code == 200, confirmed.text
-    return {**body, "draft_id": draft}
+    return {**body, "draft_id": draft_id}
 
 
 def new_key() -> dict[str, str]:

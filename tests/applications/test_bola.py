@@ -1,8 +1,9 @@
 """BOLA matrix: every object endpoint of the API (enumerated from the app's route table, so a
 new one fails the coverage test until a case is written for it) refuses every caller but the
 object's rightful ones — another resident, two agents (one holding a delegated token for the
-owner but for another bundle), clerks of other departments, a third-party client, another
-department's system and an administrator — and changes nothing when refused."""
+owner but for another bundle), clerks of other departments, a third-party client, a mini-app
+the owner consented to but launched nothing through, another department's system and an
+administrator — and changes nothing when refused."""
 
 from __future__ import annotations
 
@@ -71,6 +72,7 @@ DEPARTMENT_TASK = frozenset({"clerk_of_task"})
 DELEGATION = frozenset({"agent"})
 CO_APPLICANT = frozenset({"co_applicant"})  # the other parent the request is addressed to
 CO_APPLICANT_PHONE = "13100131005"
+WALLET_READERS = frozenset({"mini_app_with_consent"})
 
 CASES: Final[dict[Key, Case]] = {
     ("GET", "/api/v1/drafts/{draft_id}"): RESIDENT_OBJECT,
@@ -120,8 +122,9 @@ CASES: Final[dict[Key, Case]] = {
     ),
     ("POST", "/api/v1/delegations/{delegation_id}/revoke"): Case(rightful=DELEGATION),
     ("DELETE", "/api/v1/me/consents/{client_id}"): RESIDENT_OBJECT,
-    ("GET", "/api/v1/wallet/licenses/{license_id}"): RESIDENT_OBJECT,
-    ("GET", "/api/v1/wallet/licenses/{license_id}/credential"): RESIDENT_OBJECT,
+    # `licenses:read` with the owner's consent is what lets a mini-app see the wallet.
+    ("GET", "/api/v1/wallet/licenses/{license_id}"): Case(rightful=WALLET_READERS),
+    ("GET", "/api/v1/wallet/licenses/{license_id}/credential"): Case(rightful=WALLET_READERS),
     ("POST", "/api/v1/wallet/licenses/{license_id}/copies"): Case(json={"reason": "办理业务"}),
     ("POST", "/api/v1/wallet/licenses/{license_id}/grants"): Case(
         json={
@@ -367,6 +370,10 @@ async def _world(
         ),
         "third_party_for_other": await tokens.issue(
             str(people.other_resident.id), client_id=MINI_APP, scope=SCOPES
+        ),
+        # The owner consented to the mini-app, but launched nothing through it.
+        "mini_app_with_consent": await tokens.issue(
+            str(victim.id), client_id=MINI_APP, scope=SCOPES
         ),
         "other_department_system": await tokens.issue(
             "public-security-system",

@@ -42,11 +42,14 @@ class Who:
         )
 
 
-def require_applicant(caller: Caller, bundle: str) -> uuid.UUID:
+def require_applicant(caller: Caller, bundle: str, *, launched_by: str | None = None) -> uuid.UUID:
     """The resident a new object is created for: the caller, or the resident an agent acts for
-    within a delegation naming `bundle`."""
+    within a delegation naming `bundle`; a mini-app only for what it launches (`launched_by`,
+    a draft), never a submission or an upload."""
     if caller.user_id is None or not can_access(
-        caller, Resource(owner_id=caller.user_id, bundle=bundle), scope=WRITE
+        caller,
+        Resource(owner_id=caller.user_id, bundle=bundle, launched_by=launched_by),
+        scope=WRITE,
     ):
         raise ProblemError(
             FORBIDDEN,
@@ -56,11 +59,19 @@ def require_applicant(caller: Caller, bundle: str) -> uuid.UUID:
     return caller.user_id
 
 
-def require_owner(caller: Caller, owner_id: uuid.UUID, bundle: str, *, scope: str) -> None:
+def require_owner(
+    caller: Caller,
+    owner_id: uuid.UUID,
+    bundle: str,
+    *,
+    scope: str,
+    launched_by: str | None = None,
+) -> None:
     """404 unless the caller is the owner or their agent for this bundle, with `scope`
-    (`READ` or `WRITE`) in the token."""
+    (`READ` or `WRITE`) in the token; a mini-app only when it launched the object
+    (`launched_by`, given only where a mini-app may touch it)."""
     if caller.role == "clerk" or not can_access(
-        caller, Resource(owner_id=owner_id, bundle=bundle), scope=scope
+        caller, Resource(owner_id=owner_id, bundle=bundle, launched_by=launched_by), scope=scope
     ):
         raise ProblemError(NOT_FOUND)
 

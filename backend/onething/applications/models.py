@@ -60,6 +60,12 @@ class Draft(Base):
     version: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(_TZ)
     updated_at: Mapped[datetime] = mapped_column(_TZ)
+    # A mini-app that started the draft for the resident (launches.py), and which answers
+    # came from it unchanged: element id → client id. No values here (they are sealed).
+    launched_by: Mapped[str | None] = mapped_column(
+        _SUB, ForeignKey("oauth_clients.client_id", ondelete="SET NULL")
+    )
+    prefill_sources: Mapped[dict[str, str]] = mapped_column(JSONB, server_default="{}")
 
 
 class Application(Base):
@@ -78,6 +84,10 @@ class Application(Base):
     client_id: Mapped[str] = mapped_column(_SUB)
     submitted_at: Mapped[datetime] = mapped_column(_TZ)
     promised_on: Mapped[date] = mapped_column(Date)
+    # Carried from the draft: the mini-app that launched it (it may follow the application
+    # while the resident's consent stands) and the submitted facts that came from it.
+    launched_by: Mapped[str | None] = mapped_column(_SUB, ForeignKey("oauth_clients.client_id"))
+    prefill_sources: Mapped[dict[str, str]] = mapped_column(JSONB, server_default="{}")
 
 
 class Task(Base):

@@ -27,6 +27,35 @@ class DraftCreate(_In):
     bundle: CatalogId
     situation_answers: dict[str, str] = {}
     optional_services: list[CatalogId] = []
+    # A mini-app's prefilled launch: values by data element id (`child.birth_time`), each
+    # within the facts its registration says it is authoritative for (`asserts`).
+    prefill: dict[ElementId, Any] = {}
+
+
+class PrefilledValue(msgspec.Struct, frozen=True, kw_only=True):
+    """A form value that came from a source rather than the resident's typing: an e-license
+    the resident may use (`source` "license": `license_id`, `license_type`, `field`) or a
+    mini-app authoritative for the fact (`source` "client": `client_id`). The resident
+    confirms or changes it; a changed value loses its source."""
+
+    value: Any
+    source: Literal["license", "client"]
+    license_id: str | None = None
+    license_type: str | None = None
+    field: str | None = None
+    client_id: str | None = None
+
+
+class ClientName(msgspec.Struct, frozen=True, kw_only=True):
+    zh: str
+    en: str
+
+
+class LaunchedBy(msgspec.Struct, frozen=True, kw_only=True):
+    """The mini-app that started a draft for the resident, named as on its consent page."""
+
+    client_id: str
+    name: ClientName
 
 
 class DraftUpdate(_In):
@@ -45,6 +74,10 @@ class DraftView(msgspec.Struct, kw_only=True):
     answers: Answers
     version: int
     updated_at: dt.datetime
+    # Set when a mini-app launched the draft; `prefill` holds the answers that are still
+    # exactly as that source gave them, by data element id.
+    launched_by: LaunchedBy | None = None
+    prefill: dict[str, PrefilledValue] = {}
 
 
 class DraftSummary(msgspec.Struct, kw_only=True):
@@ -93,6 +126,9 @@ class ApplicationView(msgspec.Struct, kw_only=True):
     submitted_at: dt.datetime
     promised_on: dt.date
     tasks: list[TaskView]
+    # The mini-app that launched it, and the data elements submitted as that mini-app gave them.
+    launched_by: str | None = None
+    prefilled_by_client: list[str] = []
 
 
 class TimelineEventView(msgspec.Struct, kw_only=True):

@@ -16,13 +16,14 @@ from onething.applications.calendar import china_date
 from onething.applications.catalogs import ensure_published
 from onething.applications.dag import upstream_of
 from onething.applications.idempotency import IdempotencyScope, claim, remember, request_hash
+from onething.applications.launches import sources_kept
 from onething.applications.models import Application, Draft, Material, Task, TimelineEvent
 from onething.applications.schemas import (
     ApplicationSubmit,
     ApplicationView,
     TimelinePage,
 )
-from onething.applications.sealing import seal
+from onething.applications.sealing import seal, unseal
 from onething.applications.states import Actor, TaskState
 from onething.applications.timeline import record
 from onething.applications.views import application_view, event_view
@@ -104,6 +105,7 @@ async def submit_application(
         raise ProblemError(VALIDATION, errors=errors)
     bundle = catalog.bundles[data.bundle]
     await ensure_published(session, catalog)
+    launched_by, prefill_sources = await _launch_of(session, ctx, data, owner_id)
 
     application = Application(
         id=uuid.uuid4(),
@@ -116,6 +118,8 @@ async def submit_application(
         client_id=who.client_id,
         submitted_at=now,
         promised_on=ctx.calendar.add_working_days(china_date(now), bundle.time_limit_days).date,
+        launched_by=launched_by,
+        prefill_sources=prefill_sources,
     )
     application.answers_encrypted = seal(
         ctx.cipher, data.answers, table=ANSWERS_TABLE, row_id=application.id
@@ -153,7 +157,11 @@ async def submit_application(
         actor_kind=Actor.RESIDENT,
         who=who,
         now=now,
-        detail={"services": list(form.services), "promised_on": str(application.promised_on)},
+        detail={
+            "services": list(form.services),
+            "promised_on": str(application.promised_on),
+            **({"launched_by": launched_by} if launched_by else {}),
+        },
     )
     for task in tasks:
         record(
@@ -223,13 +231,34 @@ async def _hand_in_materials(
     )
 
 
+async def _launch_of(
+    session: AsyncSession, ctx: ApplicationsContext, data: ApplicationSubmit, owner_id: uuid.UUID
+) -> tuple[str | None, dict[str, str]]:
+    """The mini-app that launched the draft being submitted, and the facts submitted exactly
+    as it gave them (a value the resident changed is theirs)."""
+    # Imported here: drafts imports this module.
+    from onething.applications.drafts import DRAFTS_TABLE
+
+    if data.draft_id is None:
+        return None, {}
+    draft = await session.get(Draft, data.draft_id)
+    if draft is None or draft.owner_id != owner_id or draft.launched_by is None:
+        return None, {}
+    before = unseal(ctx.cipher, draft.answers_encrypted, table=DRAFTS_TABLE, row_id=draft.id)
+    return draft.launched_by, sources_kept(draft.prefill_sources, before, data.answers)
+
+
 async def owned_application(
     session: AsyncSession, caller: Caller, application_id: uuid.UUID, *, scope: str
 ) -> Application:
     application = await session.get(Application, application_id)
     if application is None:
         raise ProblemError(NOT_FOUND)
-    require_owner(caller, application.owner_id, application.bundle, scope=scope)
+    # The mini-app that launched an application may follow it; acting on it is the resident's.
+    launched_by = application.launched_by if scope == READ else None
+    require_owner(
+        caller, application.owner_id, application.bundle, scope=scope, launched_by=launched_by
+    )
     return application
 
 
@@ -267,7 +296,13 @@ async def list_applications(
     visible = []
     for application in rows:
         try:
-            require_owner(caller, application.owner_id, application.bundle, scope=READ)
+            require_owner(
+                caller,
+                application.owner_id,
+                application.bundle,
+                scope=READ,
+                launched_by=application.launched_by,
+            )
         except ProblemError:
             continue
         visible.append(application)

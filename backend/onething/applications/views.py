@@ -28,6 +28,8 @@ def application_view(
         status=application_status(TaskState(t.state) for t in tasks).value,
         submitted_at=application.submitted_at,
         promised_on=application.promised_on,
+        launched_by=application.launched_by,
+        prefilled_by_client=sorted(application.prefill_sources),
         tasks=[
             TaskView(
                 id=t.id,

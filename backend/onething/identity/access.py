@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from litestar import Request
+from sqlalchemy import select
 
 from onething.core.errors import FORBIDDEN, NOT_FOUND, ProblemError
 from onething.identity.delegations import split_scope
 from onething.identity.deps import DbSession
 from onething.identity.guards import current_principal
-from onething.identity.models import User
+from onething.identity.models import OAuthClient, User
 from onething.identity.tokens import Principal
 
 
@@ -27,6 +28,8 @@ class Caller:
     user_id: uuid.UUID | None
     role: str | None
     department_code: str | None
+    # The token's client is a registered third party (a mini-app), not the platform's own.
+    third_party: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,12 +40,16 @@ class Resource:
     owner_id: uuid.UUID
     bundle: str | None = None
     department_code: str | None = None
+    # The mini-app the object was launched through; None where no mini-app may touch it.
+    launched_by: str | None = None
 
 
 def can_access(caller: Caller, resource: Resource, *, scope: str) -> bool:
     """The rule, for reads and writes alike:
 
     - the token must carry `scope`;
+    - a mini-app's token (third party, the resident's consent): only the resident's objects
+      launched through that mini-app (consent withdrawal revokes its tokens at once);
     - a resident's own token: only their own objects;
     - a delegated token (`act`): the resident's objects in a bundle the token names — the
       delegation itself was re-checked when the token was accepted;
@@ -52,6 +59,13 @@ def can_access(caller: Caller, resource: Resource, *, scope: str) -> bool:
     principal = caller.principal
     if scope not in principal.scopes or caller.user_id is None:
         return False
+    if caller.third_party:
+        return (
+            principal.act is None
+            and caller.role == "resident"
+            and caller.user_id == resource.owner_id
+            and resource.launched_by == principal.client_id
+        )
     if principal.act is not None:
         bundles, _ = split_scope(" ".join(principal.scopes))
         return (
@@ -80,10 +94,21 @@ async def caller_of(db: DbSession, principal: Principal) -> Caller:
         user_id: uuid.UUID | None = uuid.UUID(principal.sub)
     except ValueError:
         user_id = None
-    user = await db.get(User, user_id) if user_id else None
-    if user is None or user.disabled_at is not None:
+    if user_id is None:
         return Caller(principal, None, None, None)
-    return Caller(principal, user.id, user.role, user.department_code)
+    # One statement: the account, and whether the token's client is one of ours.
+    first_party = (
+        select(OAuthClient.first_party)
+        .where(OAuthClient.client_id == principal.client_id)
+        .scalar_subquery()
+    )
+    row = (await db.execute(select(User, first_party).where(User.id == user_id))).one_or_none()
+    if row is None or row[0].disabled_at is not None:
+        return Caller(principal, None, None, None)
+    user = row[0]
+    return Caller(
+        principal, user.id, user.role, user.department_code, third_party=row[1] is not True
+    )
 
 
 async def current_caller(request: Request[Any, Any, Any], db_session: DbSession) -> Caller:

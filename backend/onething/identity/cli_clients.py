@@ -69,9 +69,18 @@ def register(file: Path) -> None:
         raise click.ClickException(f"{file}: {exc}") from exc
 
     async def work(session: AsyncSession, settings: Settings) -> registry.ClientView:
+        from onething.catalog.loader import load_catalog
+
         cipher = IdentityContext.from_settings(settings).cipher
+        catalog = load_catalog(settings.app.catalog_dir)
         return await registry.register_client(
-            session, cipher, settings.api_limits, data, by=OPERATOR, now=datetime.now(UTC)
+            session,
+            cipher,
+            settings.api_limits,
+            data,
+            elements=catalog.elements.keys(),
+            by=OPERATOR,
+            now=datetime.now(UTC),
         )
 
     _echo(_run(work))

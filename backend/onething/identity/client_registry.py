@@ -11,6 +11,7 @@ shown once. Disabling a client revokes every token and unused code it holds at o
 from __future__ import annotations
 
 import secrets
+from collections.abc import Collection
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any, Final
 from urllib.parse import urlsplit
@@ -21,6 +22,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 from sqlalchemy import select, update
 
+from onething.catalog.model import section_of
 from onething.core.errors import CONFLICT, NOT_FOUND, VALIDATION, FieldError, ProblemError
 from onething.identity.models import AccessToken, AuthorizationCode, OAuthClient, RefreshToken
 from onething.identity.provider import SCOPES_SUPPORTED
@@ -35,6 +37,24 @@ CLIENT_ID_PATTERN: Final = r"^[a-z0-9][a-z0-9-]{2,63}$"
 LOOPBACK: Final = frozenset({"127.0.0.1", "localhost", "::1"})
 WEBHOOK_SECRET_CONTEXT: Final = "oauth_clients.webhook_secret"  # noqa: S105 — a label
 GRANTS: Final = ["authorization_code", "refresh_token"]
+# `asserts` may name a whole dictionary section: `child.*`.
+WHOLE_SECTION: Final = ".*"
+
+
+def unknown_assertions(elements: Collection[str], asserts: Collection[str]) -> list[str]:
+    """Entries of a registration's `asserts` naming no data element or section of the catalog."""
+    sections = {section_of(e) for e in elements}
+    return [
+        a
+        for a in asserts
+        if a not in elements
+        and not (a.endswith(WHOLE_SECTION) and a.removesuffix(WHOLE_SECTION) in sections)
+    ]
+
+
+def covers(asserts: Collection[str], element: str) -> bool:
+    """Whether a client registered as asserting `asserts` is authoritative for `element`."""
+    return element in asserts or f"{section_of(element)}{WHOLE_SECTION}" in asserts
 
 
 class ClientNames(msgspec.Struct, forbid_unknown_fields=True):
@@ -55,6 +75,11 @@ class ClientSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     webhook_url: Annotated[str, msgspec.Meta(max_length=2000)] | None = None
     rate_limit_tier: Annotated[str, msgspec.Meta(min_length=1, max_length=32)] = "standard"
     rotate_webhook_secret: bool = False
+    # The facts the client is an authoritative source of and may prefill in a launch: catalog
+    # data element ids (`child.birth_time`) or whole sections (`child.*`).
+    asserts: Annotated[
+        list[Annotated[str, msgspec.Meta(max_length=128)]], msgspec.Meta(max_length=100)
+    ] = []
 
 
 class ClientRegistration(ClientSettings, kw_only=True):
@@ -73,6 +98,7 @@ class ClientView(msgspec.Struct, kw_only=True):
     key_ids: list[str]
     webhook_url: str | None
     rate_limit_tier: str
+    asserts: list[str]
     created_at: datetime
     disabled_at: datetime | None
     # Only in the answer that made it: the HMAC key of the client's webhooks, never shown again.
@@ -157,10 +183,21 @@ async def fetch_jwks(url: str) -> dict[str, Any]:
 
 
 async def _checked(
-    data: ClientSettings, limits: ApiLimitSettings
+    data: ClientSettings, limits: ApiLimitSettings, elements: Collection[str]
 ) -> tuple[dict[str, Any], list[str]]:
-    """Field-level validation of everything at once; the JWKS to store and its key ids."""
+    """Field-level validation of everything at once; the JWKS to store and its key ids.
+    `elements`: the catalog's data element ids, which `asserts` must name."""
     errors: list[FieldError] = []
+    for i, claim in enumerate(data.asserts):
+        if unknown_assertions(elements, [claim]):
+            errors.append(
+                _error(
+                    f"asserts[{i}]",
+                    "asserts.unknown",
+                    f"目录中没有数据项或分组 {claim}",
+                    f"No data element or section {claim} in the catalog",
+                )
+            )
     for i, uri in enumerate(data.redirect_uris):
         errors += _url_errors(f"redirect_uris[{i}]", uri)
     if len(set(data.redirect_uris)) != len(data.redirect_uris):
@@ -223,6 +260,7 @@ def view(row: OAuthClient, secret: str | None = None) -> ClientView:
         key_ids=[str(k.get("kid")) for k in (row.jwks or {}).get("keys", [])],
         webhook_url=row.webhook_url,
         rate_limit_tier=row.rate_limit_tier,
+        asserts=list(row.asserts),
         created_at=row.created_at,
         disabled_at=row.disabled_at,
         webhook_secret=secret,
@@ -238,6 +276,7 @@ def _apply(row: OAuthClient, data: ClientSettings, jwks: dict[str, Any]) -> None
     row.jwks_uri = data.jwks_uri
     row.webhook_url = data.webhook_url
     row.rate_limit_tier = data.rate_limit_tier
+    row.asserts = list(dict.fromkeys(data.asserts))
 
 
 def _new_secret(cipher: FieldCipher, row: OAuthClient) -> str:
@@ -254,10 +293,11 @@ async def register_client(
     limits: ApiLimitSettings,
     data: ClientRegistration,
     *,
+    elements: Collection[str],
     by: str,
     now: datetime,
 ) -> ClientView:
-    jwks, _ = await _checked(data, limits)
+    jwks, _ = await _checked(data, limits, elements)
     if await db.get(OAuthClient, data.client_id) is not None:
         raise ProblemError(
             CONFLICT,
@@ -294,8 +334,10 @@ async def update_client(
     limits: ApiLimitSettings,
     client_id: str,
     data: ClientSettings,
+    *,
+    elements: Collection[str],
 ) -> ClientView:
-    jwks, _ = await _checked(data, limits)
+    jwks, _ = await _checked(data, limits, elements)
     row = await _registered(db, client_id)
     had_webhook = row.webhook_url is not None
     _apply(row, data, jwks)

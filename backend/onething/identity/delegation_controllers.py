@@ -20,6 +20,7 @@ from onething.core.errors import (
     FieldError,
     ProblemError,
 )
+from onething.identity.access import caller_of
 from onething.identity.context import identity_context
 from onething.identity.delegations import (
     MAX_VALIDITY,
@@ -96,13 +97,15 @@ def _view(row: Delegation, now: datetime) -> DelegationView:
 
 
 async def _caller(db: DbSession, principal: Principal) -> User:
-    """The account behind a resident's or agent's own token. Client tokens and delegated
-    tokens cannot manage delegations (an agent never delegates onwards)."""
-    try:
-        user_id = uuid.UUID(principal.sub)
-    except ValueError:
-        user_id = None
-    user = await db.get(User, user_id) if user_id and principal.act is None else None
+    """The account behind a resident's or agent's own token, through the platform's own app.
+    Client tokens, delegated tokens (an agent never delegates onwards) and mini-apps' tokens
+    (the resident's consent to a mini-app covers no authority over delegations) cannot."""
+    caller = await caller_of(db, principal)
+    user = (
+        await db.get(User, caller.user_id)
+        if caller.user_id and principal.act is None and not caller.third_party
+        else None
+    )
     if user is None or user.disabled_at is not None:
         raise ProblemError(
             FORBIDDEN,

@@ -158,6 +158,9 @@ class OAuthClient(Base):
     webhook_url: Mapped[str | None] = mapped_column(Text)
     webhook_secret_encrypted: Mapped[str | None] = mapped_column(Text)
     registered_by: Mapped[str | None] = mapped_column(String(64))
+    # The facts a mini-app is an authoritative source of (a hospital: the birth facts), as
+    # catalog data element ids or `<section>.*`: what it may prefill when it launches a draft.
+    asserts: Mapped[list[str]] = mapped_column(ARRAY(String(128)), server_default="{}")
     disabled_at: Mapped[datetime | None] = mapped_column(_TZ)
     created_at: Mapped[datetime] = mapped_column(_TZ, server_default=func.now())
 

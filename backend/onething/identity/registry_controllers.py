@@ -59,6 +59,7 @@ class ClientRegistryController(Controller):
             state.identity.cipher,
             state.settings.api_limits,
             data,
+            elements=state.catalog.elements.keys(),
             by=by,
             now=datetime.now(UTC),
         )
@@ -108,7 +109,12 @@ class ClientRegistryController(Controller):
         webhook is first set or `rotate_webhook_secret` is true."""
         require_admin(caller)
         return await registry.update_client(
-            db_session, state.identity.cipher, state.settings.api_limits, client_id, data
+            db_session,
+            state.identity.cipher,
+            state.settings.api_limits,
+            client_id,
+            data,
+            elements=state.catalog.elements.keys(),
         )
 
     @post(

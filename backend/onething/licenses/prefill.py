@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Final
 import msgspec
 from sqlalchemy import or_, select
 
+from onething.applications.schemas import PrefilledValue
 from onething.catalog.codes import parse_id_number
 from onething.catalog.model import section_of
 from onething.core.errors import VALIDATION, FieldError, ProblemError
@@ -29,13 +30,6 @@ if TYPE_CHECKING:
     from onething.licenses.context import LicensesContext
 
 PERSONS: Final = frozenset({"mother", "father", "guardian", "applicant", "deceased"})
-
-
-class PrefilledValue(msgspec.Struct, frozen=True, kw_only=True):
-    value: Any
-    license_id: str
-    license_type: str
-    field: str
 
 
 class Prefill(msgspec.Struct, frozen=True, kw_only=True):
@@ -134,6 +128,7 @@ async def prefill_for(
             if chosen is not None:
                 values[element_id] = PrefilledValue(
                     value=faces[str(chosen.id)][source.field][1],
+                    source="license",
                     license_id=str(chosen.id),
                     license_type=chosen.license_type,
                     field=source.field,

@@ -50,7 +50,7 @@ async def use_license(
     now: dt.datetime,
 ) -> LicenseUseView:
     """Attach the license to the caller's application as the named material."""
-    user_id = wallet_owner(caller)
+    user_id = wallet_owner(caller, acting=True)
     application = await session.get(Application, data.application_id)
     if application is None or application.owner_id != user_id:
         raise ProblemError(NOT_FOUND)

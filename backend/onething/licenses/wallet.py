@@ -41,15 +41,18 @@ COPIES_PREFIX: Final = "copies/"
 Relation = Literal["holder", "guardian", "grantee"]
 
 
-def wallet_owner(caller: Caller) -> uuid.UUID:
+def wallet_owner(caller: Caller, *, acting: bool = False) -> uuid.UUID:
     """The resident whose wallet this is: their own token with scope `licenses:read` (an agent's
-    delegated token does not open a wallet); 404 for anyone else, like a missing object."""
+    delegated token does not open a wallet); 404 for anyone else, like a missing object.
+    `acting` (share, copy, use): the resident through the platform's own app only — the
+    scope lets a mini-app see the wallet, not act with it."""
     principal = caller.principal
     if (
         caller.user_id is None
         or caller.role != "resident"
         or principal.act is not None
         or SCOPE not in principal.scopes
+        or (acting and caller.third_party)
     ):
         raise ProblemError(NOT_FOUND)
     return caller.user_id
@@ -182,6 +185,7 @@ async def annotated_copy(
     """Render the 加注件 (the face, plus reason, date and expiry across it), keep it under a
     server-made key and hand out a GET URL valid for five minutes. Holders and guardians only;
     a license that is not valid gives no copy."""
+    wallet_owner(caller, acting=True)
     row, relation = await visible_license(
         session, ctx, caller, license_id, now=now, allow_grantee=False
     )

@@ -128,7 +128,7 @@ class WalletController(Controller):
         """The holder (or a child's guardian) lets a person — named by the ID number of their
         verified account — or a mini-app client use this license for one bundle until
         `valid_until` (at most a year)."""
-        user_id = wallet_owner(caller)
+        user_id = wallet_owner(caller, acting=True)
         view = await create_grant(
             db_session,
             licenses,
@@ -157,7 +157,7 @@ class WalletController(Controller):
     ) -> GrantView:
         """The grantor revokes a grant; the license stops being usable by the grantee at once."""
         return await revoke_grant(
-            db_session, caller, wallet_owner(caller), grant_id, now=datetime.now(UTC)
+            db_session, caller, wallet_owner(caller, acting=True), grant_id, now=datetime.now(UTC)
         )
 
     @post(

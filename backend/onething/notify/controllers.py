@@ -35,7 +35,12 @@ from onething.notify.schemas import (
 def _resident(caller: Caller, *, scope: str) -> uuid.UUID:
     """The resident themself (an agent acting for them does not manage their channels)."""
     principal = caller.principal
-    if caller.user_id is None or principal.act or scope not in principal.scopes:
+    if (
+        caller.user_id is None
+        or principal.act
+        or caller.third_party  # a mini-app does not manage the resident's channels
+        or scope not in principal.scopes
+    ):
         raise ProblemError(
             FORBIDDEN,
             detail_zh="只有居民本人可以管理自己的通知",
