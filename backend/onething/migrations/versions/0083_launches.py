@@ -2,7 +2,7 @@
 or an application, and which prefilled facts came from it.
 
 Revision ID: 0083_launches
-Revises: 0082_scope_names
+Revises: 0051_hall_pickup
 Create Date: 2026-12-02
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0083_launches"
-down_revision: str | Sequence[str] | None = "0082_scope_names"
+down_revision: str | Sequence[str] | None = "0051_hall_pickup"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
