@@ -264,3 +264,23 @@ def test_the_cli_registers_from_a_json_file(
     listed = json.loads(cli("list").stdout)
     assert [c["client_id"] for c in listed] == [HOSPITAL]
     assert json.loads(cli("disable", HOSPITAL).stdout)["disabled_at"] is not None
+
+
+async def test_what_a_client_asserts_is_named_from_the_catalog(
+    api: Client, admin: dict[str, str], sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    key = ECKey.generate_key("P-256", private=True)
+    wrong = _registration(key, asserts=["child.birth_time", "child.shoe_size", "nowhere.*"])
+    refused = await api.post("/api/v1/admin/clients", json=wrong, headers=admin)
+    assert refused.status_code == 422, refused.text
+    errors = {e["field"]: e for e in refused.json()["errors"]}
+    assert set(errors) == {"asserts[1]", "asserts[2]"}
+    assert "child.shoe_size" in errors["asserts[1]"]["message_zh"]
+    assert await _clients(sessionmaker) == 0
+    made = await api.post(
+        "/api/v1/admin/clients",
+        json=_registration(key, asserts=["child.birth_time", "mother.*"]),
+        headers=admin,
+    )
+    assert made.status_code == 201, made.text
+    assert made.json()["asserts"] == ["child.birth_time", "mother.*"]
