@@ -40,20 +40,21 @@ async def run_seed(settings: Settings | None = None) -> list[str]:
 
 async def _demo_licenses(settings: Settings, engine: AsyncEngine) -> list[str]:
     """Development only: the demo parents and their e-licenses (ID card, household register,
-    marriage certificate), so the newborn journey has prefill right after `make run`."""
+    marriage certificate), his shared with her for newborn-birth, so the newborn journey has
+    prefill and e-licenses for its materials right after `make run`."""
     from datetime import UTC, datetime
 
     from onething.identity.context import IdentityContext
     from onething.licenses.context import context_from_settings
-    from onething.licenses.demo import seed_demo_licenses
+    from onething.licenses.demo import seed_demo_grants, seed_demo_licenses
 
+    identity = IdentityContext.from_settings(settings)
     async with create_sessionmaker(engine)() as session, session.begin():
+        now = datetime.now(UTC)
         issued = await seed_demo_licenses(
-            session,
-            IdentityContext.from_settings(settings),
-            context_from_settings(settings),
-            now=datetime.now(UTC),
+            session, identity, context_from_settings(settings), now=now
         )
-    return [f"demo e-license issued: {line}" for line in issued] or [
-        "demo e-licenses already issued"
-    ]
+        shared = await seed_demo_grants(session, identity, now=now)
+    return [f"demo e-license issued: {line}" for line in issued] + [
+        f"demo grant: {line}" for line in shared
+    ] or ["demo e-licenses already issued and shared"]

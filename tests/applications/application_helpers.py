@@ -10,6 +10,7 @@ import uuid
 from dataclasses import dataclass, replace
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from newborn_samples import newborn_answers as sample_answers
@@ -101,6 +102,55 @@ def submission(**changes: Any) -> dict[str, Any]:
     return body
 
 
+async def hand_in_required(
+    api: Any,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    auth: dict[str, str],
+    body: dict[str, Any],
+    draft: str,
+    stand_ins: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """Every required material the form asks for, as the PWA hands them in: the licenses in
+    `stand_ins` (material -> license id) linked to the draft in place of an upload, a
+    verified upload for each other one neither already in `body["materials"]` nor stood in
+    for by a license linked to the draft before."""
+    from upload_helpers import verified_upload
+
+    from onething.applications.material_rules import asked_materials
+    from onething.applications.models import Material
+    from onething.applications.services import merged_form
+
+    for material, license_id in (stand_ins or {}).items():
+        linked = await api.put(
+            f"/api/v1/drafts/{draft}/materials/{material}/license",
+            json={"license_id": license_id},
+            headers=auth,
+        )
+        assert linked.status_code == 200, linked.text
+    state = api.app.state
+    form = merged_form(
+        state.catalog,
+        body["bundle"],
+        body.get("situation_answers", {}),
+        body.get("optional_services", []),
+    )
+    given = [str(m) for m in body.get("materials", [])]
+    async with sessionmaker() as session:
+        rows = await session.execute(
+            select(Material.material).where(Material.id.in_([uuid.UUID(m) for m in given]))
+        )
+        covered = set(rows.scalars())
+    listed = await api.get(f"/api/v1/drafts/{draft}/materials", headers=auth)
+    assert listed.status_code == 200, listed.text
+    covered |= {m["material"] for m in listed.json() if m["license"] is not None}
+    uploads = [
+        await verified_upload(api, sessionmaker, auth, m.material, bundle=body["bundle"])
+        for m in asked_materials(form, body["answers"])
+        if m.required and m.material not in covered
+    ]
+    return {**body, "materials": given + uploads}
+
+
 async def submittable(
     api: Any,
     tokens: Tokens,
@@ -110,9 +160,12 @@ async def submittable(
     *,
     partner: tuple[User, str] | None = None,
     draft: tuple[str, str] | None = None,
+    stand_ins: dict[str, str] | None = None,
+    materials: bool = True,
 ) -> dict[str, Any]:
     """`body` (default `submission()`) made ready to submit through the real API, as the PWA
-    does it: saved in a draft, the other parent (`partner`: user and phone, by default
+    does it: saved in a draft, its required materials handed in (`hand_in_required`; not
+    with `materials=False`), the other parent (`partner`: user and phone, by default
     `people.other_resident`) asked by phone and confirming with their own token; returns the
     body naming the draft."""
     other_parent, other_phone = partner or (people.other_resident, OTHER_PHONE)
@@ -134,6 +187,8 @@ async def submittable(
         headers={**auth, "If-Match": version},
     )
     assert saved.status_code == 200, saved.text
+    if materials:
+        body = await hand_in_required(api, tokens.sessionmaker, auth, body, draft_id, stand_ins)
     asked = await api.post(
         f"/api/v1/drafts/{draft_id}/co-applicant", json={"phone": other_phone}, headers=auth
     )

@@ -1,6 +1,6 @@
 """Auto-decision rules (pure): a task of an `auto` service is approved by the platform only
 when its upstream outputs are attached, the facts it needs from them are there, its required
-materials are handed in or replaced by an attached e-license, and it produces no data."""
+materials are e-licenses (attached from upstream or standing in), and it produces no data."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def test_enrolment_with_the_hukou_output_attached_passes_every_rule() -> None:
         _task("medical-insurance-enrolment", [HUKOU]),
         attached_elements={"child.id_number"},
         attached_licenses={"household-register"},
-        handed_in=set(),
+        licensed=set(),
     )
     assert _failed(checks) == set()
 
@@ -55,23 +55,36 @@ def test_without_the_id_number_or_the_household_register_the_platform_declines()
         _task("medical-insurance-enrolment", [{**HUKOU, "elements": [], "license_type": None}]),
         attached_elements=set(),
         attached_licenses=set(),
-        handed_in=set(),
+        licensed=set(),
     )
     assert _failed(checks) == {"produced_facts_present", "required_materials_present"}
     missing = next(c for c in checks if c.rule == "produced_facts_present")
     assert missing.detail == {"needed": ["child.id_number"], "missing": ["child.id_number"]}
 
 
-def test_an_upload_stands_in_for_a_license_not_attached() -> None:
+def test_an_e_license_standing_in_replaces_a_license_not_attached() -> None:
     checks = evaluate(
         CATALOG,
         FORM,
         _task("medical-insurance-enrolment", [HUKOU]),
         attached_elements={"child.id_number"},
         attached_licenses=set(),
-        handed_in={"household-register"},
+        licensed={"household-register"},
     )
     assert _failed(checks) == set()
+
+
+def test_an_uploaded_scan_leaves_the_decision_to_a_clerk() -> None:
+    # Only e-licenses count: the upload of the household register is not in `licensed`.
+    checks = evaluate(
+        CATALOG,
+        FORM,
+        _task("medical-insurance-enrolment", [HUKOU]),
+        attached_elements={"child.id_number"},
+        attached_licenses=set(),
+        licensed=set(),
+    )
+    assert _failed(checks) == {"required_materials_present"}
 
 
 def test_an_upstream_not_attached_is_a_reason_to_decline() -> None:
@@ -81,7 +94,7 @@ def test_an_upstream_not_attached_is_a_reason_to_decline() -> None:
         _task("medical-insurance-enrolment", []),
         attached_elements={"child.id_number"},
         attached_licenses={"household-register"},
-        handed_in=set(),
+        licensed=set(),
     )
     assert _failed(checks) == {"upstream_outputs_attached"}
 
@@ -93,7 +106,7 @@ def test_a_service_that_produces_data_is_never_decided_by_the_platform() -> None
         _task("hukou-birth-registration", []),
         attached_elements=set(),
         attached_licenses={"birth-medical-certificate"},
-        handed_in={
+        licensed={
             "mother-id-card",
             "father-id-card",
             "household-register",

@@ -78,6 +78,11 @@ CASES: Final[dict[Key, Case]] = {
     ("GET", "/api/v1/drafts/{draft_id}"): RESIDENT_OBJECT,
     ("PUT", "/api/v1/drafts/{draft_id}"): Case(json={"answers": {}}, headers={"If-Match": '"2"'}),
     ("GET", "/api/v1/drafts/{draft_id}/co-applicant"): RESIDENT_OBJECT,
+    ("GET", "/api/v1/drafts/{draft_id}/materials"): RESIDENT_OBJECT,
+    ("PUT", "/api/v1/drafts/{draft_id}/materials/{material}/license"): Case(
+        json={"license_id": "{license_id}"}
+    ),
+    ("DELETE", "/api/v1/drafts/{draft_id}/materials/{material}/license"): RESIDENT_OBJECT,
     ("POST", "/api/v1/drafts/{draft_id}/co-applicant"): Case(json={"phone": CO_APPLICANT_PHONE}),
     # Only the other parent: not even the applicant confirms for them.
     ("GET", "/api/v1/co-applicant-requests/{request_id}"): Case(rightful=CO_APPLICANT),
@@ -340,6 +345,7 @@ async def _world(
         "application_id": application["id"],
         "task_id": task["id"],
         "material_id": material["id"],
+        "material": "mother-id-card",
         "delegation_id": str(delegation_id),
         "client_id": MINI_APP,
         "department": HEALTH,
@@ -420,6 +426,9 @@ async def _snapshot(
     co_applicant = (
         await api.get(f"/api/v1/drafts/{ids['draft_id']}/co-applicant", headers=world.owner)
     ).json()
+    stand_ins = (
+        await api.get(f"/api/v1/drafts/{ids['draft_id']}/materials", headers=world.owner)
+    ).json()
     async with sessionmaker() as session:
         delegation = await session.get(Delegation, uuid.UUID(ids["delegation_id"]))
         consents = (await session.execute(select(Consent.client_id))).scalars().all()
@@ -436,6 +445,7 @@ async def _snapshot(
         license_["item"]["status"],
         sorted((g["id"], g["active"]) for g in grants),
         (co_applicant["request"]["id"], co_applicant["request"]["status"]),
+        [(m["material"], m["license"]) for m in stand_ins],
         delegation.revoked_at,
         sorted(consents),
         len(users),

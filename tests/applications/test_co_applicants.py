@@ -12,6 +12,7 @@ from application_helpers import (
     RESIDENT_PHONE,
     People,
     Tokens,
+    hand_in_required,
     new_key,
     submission,
     submittable,
@@ -108,6 +109,7 @@ async def test_the_other_parent_sees_only_the_co_signed_facts_and_confirms(
 
     status = (await api.get(f"/api/v1/drafts/{draft}/co-applicant", headers=mother)).json()
     assert (status["request"]["status"], status["current"]) == ("confirmed", True)
+    body = await hand_in_required(api, tokens.sessionmaker, mother, body, draft)
     submitted = await _submit(api, mother, {**body, "draft_id": draft})
     assert submitted.status_code == 201, submitted.text
     # Bound to that application now: the father sees it as done, not as something to act on.
@@ -128,11 +130,12 @@ async def test_submission_is_refused_until_the_other_parent_confirms(
     ):
         refused = await _submit(api, mother, body, language)
         assert refused.status_code == 422, refused.text
-        [error] = refused.json()["errors"]
+        [error] = [e for e in refused.json()["errors"] if e["field"] == "co_applicant"]
         assert (error["field"], error["code"]) == ("co_applicant", "co_applicant.missing")
         assert error["message"] == message
 
     draft, _ = await _draft(api, mother, body)
+    body = await hand_in_required(api, tokens.sessionmaker, mother, body, draft)
     request = (await _ask(api, mother, draft)).json()["request"]["id"]
     waiting = await _submit(api, mother, {**body, "draft_id": draft})
     assert [e["code"] for e in waiting.json()["errors"]] == ["co_applicant.pending"]
@@ -167,10 +170,10 @@ async def test_changing_a_confirmed_fact_needs_a_new_confirmation(
     draft = body["draft_id"]
 
     # A fact the other parent never saw (the mother's bank card) may change freely.
-    elsewhere = submission()
+    elsewhere = submission(materials=body["materials"])
     elsewhere["answers"]["benefit"]["card_number"] = "6222020200112233446"
     # The baby's weight is on the birth certificate the father confirmed.
-    changed = submission()
+    changed = submission(materials=body["materials"])
     changed["answers"]["child"]["birth_weight"] = 3400
     etag = (await api.get(f"/api/v1/drafts/{draft}", headers=mother)).headers["etag"]
     saved = await api.put(
@@ -258,5 +261,7 @@ async def test_nobody_confirms_when_no_father_is_named(
     status = (await api.get(f"/api/v1/drafts/{draft}/co-applicant", headers=mother)).json()
     assert (status["required"], status["services"]) == (False, [])
     assert (await _ask(api, mother, draft)).json()["errors"][0]["code"] == "co_applicant.not_needed"
+    # No father named: his ID card is not asked for either.
+    body = await hand_in_required(api, tokens.sessionmaker, mother, body, draft)
     submitted = await _submit(api, mother, body)
     assert submitted.status_code == 201, submitted.text

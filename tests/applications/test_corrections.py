@@ -124,7 +124,10 @@ async def test_accepted_with_a_pending_material_then_supplied(
     assert supplied.status_code == 200, supplied.text
     view = (await api.get(f"/api/v1/department/tasks/{task_id}", headers=hospital)).json()
     assert view["state"] == "accepted"
-    assert [m["id"] for m in view["materials"]] == [ticket["id"]]
+    # The promised ID card is there next to the one handed in at submission.
+    cards = [m["id"] for m in view["materials"] if m["material"] == "mother-id-card"]
+    assert ticket["id"] in cards
+    assert len(cards) == 2
 
 
 async def test_a_missed_material_deadline_suspends_the_task_until_resumed(

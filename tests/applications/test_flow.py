@@ -69,12 +69,16 @@ async def test_newborn_birth_end_to_end(
         await api.get(f"/api/v1/department/tasks/{hukou_id}", headers=clerk["public-security"])
     ).json()
     assert hukou["state"] == "submitted"
+    # The attachment names the e-license the hospital's approval issued.
+    [certificate] = [i for i in hukou["licenses"] if i["from_service"]]
     assert hukou["upstream"] == [
         {
             "service": "birth-medical-certificate",
             "task_id": health["birth-medical-certificate"]["task_id"],
             "elements": {},
             "license_type": "birth-medical-certificate",
+            "license_id": certificate["id"],
+            "license_identifier": certificate["identifier"],
         }
     ]
 
@@ -145,8 +149,8 @@ async def test_newborn_birth_end_to_end(
     }
     produced = next(c for c in reasoning["checks"] if c["rule"] == "produced_facts_present")
     assert produced["detail"]["needed"] == ["child.id_number"]
-    # Family birth registration is `auto` too, but no marriage certificate was handed in: the
-    # platform declines with its reason and a clerk decides.
+    # Family birth registration is `auto` too, but its marriage certificate is an uploaded scan,
+    # not an e-license: the platform declines with its reason and a clerk decides.
     declined = [e for e in events if e["kind"] == "task.auto_declined"]
     assert [e["service"] for e in declined] == ["birth-registration"]
     materials = next(

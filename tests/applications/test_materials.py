@@ -186,7 +186,11 @@ async def test_a_verified_material_is_handed_in_and_shown_to_the_services_needin
     body = await submittable(api, tokens, people, auth, submission(materials=[ticket["id"]]))
     again = await api.post("/api/v1/applications", json=body, headers={**auth, **new_key()})
     assert again.status_code == 422
-    assert [e["code"] for e in again.json()["errors"]] == ["material.unusable"]
+    # ... and without it the mother's ID card is missing.
+    assert [(e["field"], e["code"]) for e in again.json()["errors"]] == [
+        ("materials[0]", "material.unusable"),
+        ("materials.mother-id-card", "material.missing"),
+    ]
     await drain()
     hospital = await tokens.issue(str(people.clerks["health-commission"].id))
     inbox = (await api.get("/api/v1/department/tasks", headers=hospital)).json()["items"]
@@ -196,10 +200,12 @@ async def test_a_verified_material_is_handed_in_and_shown_to_the_services_needin
             f"/api/v1/department/tasks/{by_service['birth-medical-certificate']}", headers=hospital
         )
     ).json()
-    assert [m["id"] for m in certificate["materials"]] == [ticket["id"]]
+    cards = [m["id"] for m in certificate["materials"] if m["material"] == "mother-id-card"]
+    assert cards == [ticket["id"]]
     registration = (
         await api.get(
             f"/api/v1/department/tasks/{by_service['birth-registration']}", headers=hospital
         )
     ).json()
-    assert registration["materials"] == []  # it needs no mother's ID card
+    # It needs no mother's ID card: it sees only its own material.
+    assert [m["material"] for m in registration["materials"]] == ["marriage-certificate"]

@@ -15,6 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from onething.applications.context import context_from_state
 from onething.applications.models import Task, TimelineEvent
 from onething.applications.progress import dispatch, release_waiting
+from onething.core.settings import Settings
+from onething.licenses.context import context_from_settings as licenses_context
+from onething.licenses.issuance import issue_for_application
 
 Client = AsyncTestClient[Litestar]
 
@@ -54,6 +57,7 @@ async def test_dispatching_twice_dispatches_once(
 async def test_releasing_twice_releases_once(
     api: Client,
     app: Litestar,
+    settings: Settings,
     people: People,
     tokens: Tokens,
     drain: Any,
@@ -76,6 +80,15 @@ async def test_releasing_twice_releases_once(
     )
     ctx = context_from_state(app.state)
     application_id = uuid.UUID(created.json()["id"])
+    # Hukou registration receives the birth certificate's e-license: approved is not enough,
+    # it waits until the license is issued.
+    async with sessionmaker() as session, session.begin():
+        assert await release_waiting(session, ctx, application_id, now=datetime.now(UTC)) == []
+    async with sessionmaker() as session, session.begin():
+        issued = await issue_for_application(
+            session, licenses_context(settings), application_id, now=datetime.now(UTC)
+        )
+    assert [row.license_type for row in issued] == ["birth-medical-certificate"]
     released = []
     for _ in range(2):
         async with sessionmaker() as session, session.begin():

@@ -75,7 +75,13 @@ async def test_a_submission_creates_one_task_per_service_in_dependency_order(
     assert all(t["due_planned"] for t in body["tasks"])
     async with sessionmaker() as session:
         jobs = (
-            await session.execute(text("SELECT entrypoint FROM pgqueuer ORDER BY id"))
+            await session.execute(
+                text(
+                    "SELECT entrypoint FROM pgqueuer "
+                    # The helper checks its uploads itself: their queued checks are no-ops.
+                    "WHERE entrypoint <> 'applications.verify_material' ORDER BY id"
+                )
+            )
         ).scalars()
         assert list(jobs) == ["applications.dispatch"] * 4
         kinds = (await session.execute(select(TimelineEvent.kind))).scalars().all()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import uuid
 from typing import Any
 
 import httpx
@@ -69,3 +70,29 @@ def object_versions(storage: ObjectStorage, key: str) -> int:
 
 def key_of(ticket: dict[str, Any]) -> str:
     return str(ticket["fields"]["key"])
+
+
+async def verified_upload(
+    api: Client,
+    sessionmaker: Any,
+    auth: dict[str, str],
+    material: str,
+    *,
+    bundle: str = "newborn-birth",
+) -> str:
+    """A material uploaded the way the PWA does it (presigned POST straight to S3, confirm),
+    then checked by the worker's own check (`verify_upload`, run here rather than through
+    the queue so a test's queue holds only what it looks at); returns the upload's id."""
+    from datetime import UTC, datetime
+
+    from onething.applications.materials import verify_upload
+
+    ticket = await ticket_for(api, auth, PDF, material=material, bundle=bundle)
+    sent = await upload(ticket, PDF, "application/pdf")
+    assert sent.status_code in {200, 201, 204}, sent.text
+    confirmed = await api.post(f"/api/v1/materials/{ticket['id']}/confirm", headers=auth)
+    assert confirmed.status_code == 202, confirmed.text
+    await verify_upload(
+        sessionmaker, api.app.state.storage, uuid.UUID(ticket["id"]), now=datetime.now(UTC)
+    )
+    return str(ticket["id"])

@@ -206,7 +206,9 @@ async def test_the_seed_gives_the_demo_parents_their_licenses_once(
     first = await run_seed(settings)
     second = await run_seed(settings)
     assert sum("demo e-license issued" in line for line in first) == 5
-    assert "demo e-licenses already issued" in second
+    # The father's ID card and household register shared with the mother for newborn-birth.
+    assert sum("demo grant" in line for line in first) == 2
+    assert "demo e-licenses already issued and shared" in second
     async with sessionmaker() as session:
         rows = (await session.execute(select(License))).scalars().all()
     assert sorted(r.license_type for r in rows) == [

@@ -7,6 +7,7 @@ import datetime as dt
 import itertools
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from playwright.async_api import ConsoleMessage, Locator, Page, Response, expect
 
@@ -289,3 +290,61 @@ async def assert_large_targets(page: Page) -> None:
         assert box["width"] >= 60, (name, box)
         checked += 1
     assert checked > 0
+
+
+async def provide_materials(
+    page: Page, *, licenses: tuple[str, ...] = (), uploads: tuple[str, ...] = ()
+) -> None:
+    """On the materials page, as a resident does it: "use my e-licence instead" for each of
+    `licenses` (its first choice), a photo for each of `uploads` (straight to S3), then wait
+    until each one is linked or uploaded and checked."""
+    for material in licenses:
+        await page.locator(f"#material-{material}-item [data-license]").first.click()
+        await expect(page.locator(f"#material-{material}-status")).to_contain_text(
+            "已用电子证照代替", timeout=15_000
+        )
+    photo = await page.screenshot(type="jpeg")
+    for material in uploads:
+        await page.locator(f"#material-{material}").set_input_files(
+            {"name": f"{material}.jpg", "mimeType": "image/jpeg", "buffer": photo}
+        )
+    for material in uploads:
+        await expect(page.locator(f"#material-{material}-status")).to_have_text(
+            "已上传，检查通过", timeout=30_000
+        )
+
+
+async def issue_id_card(
+    sessionmaker: Any, settings: Any, app: Any, *, phone: str, name: str, id_number: str
+) -> None:
+    """A resident-identity-card e-license for the account with this phone (as public security
+    would issue it), so "use my e-licence instead" has something to offer."""
+    from sqlalchemy import select
+
+    from onething.identity.models import User
+    from onething.identity.services import phone_index
+    from onething.licenses.context import context_from_settings
+    from onething.licenses.demo import DemoResident, id_card_face
+    from onething.licenses.issuance import Holder, IssueRequest, issue
+
+    ctx = context_from_settings(settings)
+    person = DemoResident(
+        phone=phone, name=name, id_number=id_number, ethnicity="01", address="重庆市江北区"
+    )
+    async with sessionmaker() as session, session.begin():
+        user = (
+            await session.execute(
+                select(User).where(User.phone_index == phone_index(app.state.identity, phone))
+            )
+        ).scalar_one()
+        await issue(
+            session,
+            ctx,
+            IssueRequest(
+                license_type=ctx.catalog.license_types["resident-id-card"],
+                department=ctx.catalog.departments["public-security"],
+                holder=Holder(name=name, id_number=id_number, user_id=user.id, guardian_ids=[]),
+                face=id_card_face(person),
+            ),
+            now=dt.datetime.now(dt.UTC),
+        )

@@ -13,6 +13,7 @@ from co_applicant_helpers import (
     confirmed_on_the_applicants_phone,
     the_other_parent_confirms,
 )
+from litestar import Litestar
 from playwright.async_api import BrowserContext, expect
 from pwa_helpers import (
     NEWBORN,
@@ -21,17 +22,37 @@ from pwa_helpers import (
     Watch,
     continue_to,
     fill_page,
+    issue_id_card,
     latest_code,
+    provide_materials,
     sign_in,
 )
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from onething.core.settings import Settings
 
 NewPhone = Callable[..., Awaitable[BrowserContext]]
 FORM = f"/bundles/{NEWBORN}/form"
 
 
 async def test_an_agent_submits_for_a_resident_who_then_sees_it_and_revokes_the_delegation(
-    new_phone: NewPhone, live_server: str, accounts: Accounts
+    new_phone: NewPhone,
+    live_server: str,
+    worker: None,
+    accounts: Accounts,
+    app: Litestar,
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
+    del worker  # checks the uploads
+    await issue_id_card(
+        sessionmaker,
+        settings,
+        app,
+        phone=accounts.resident_phone,
+        name="王芳",
+        id_number=Family().mother_id,
+    )
     agent = await (await new_phone()).new_page()
     watch = Watch(agent)
     await agent.goto(live_server + "/")
@@ -62,6 +83,21 @@ async def test_an_agent_submits_for_a_resident_who_then_sees_it_and_revokes_the_
         await fill_page(agent, section, pages[section])
         following = sections[number] if number < len(sections) else None
         await continue_to(agent, f"{FORM}/{following}" if following else f"/bundles/{NEWBORN}/materials")
+    # The agent may use the resident's e-license for the application (its holder's name
+    # masked), without ever opening the wallet; the other papers are photographed.
+    await expect(agent.locator("#material-mother-id-card-item [data-license]")).to_contain_text(
+        "使用王*的“居民身份证”"
+    )
+    await provide_materials(
+        agent,
+        licenses=("mother-id-card",),
+        uploads=(
+            "father-id-card",
+            "household-register",
+            "marriage-certificate",
+            "discharge-record",
+        ),
+    )
     await agent.get_by_role("link", name="检查填写内容").click()
     await expect(agent.locator(".panel")).to_contain_text("所有信息已检查通过")
     # The agent asks the father, who confirms on his own phone.

@@ -19,6 +19,7 @@ from co_applicant_helpers import (
     confirmed_on_the_applicants_phone,
     the_other_parent_confirms,
 )
+from litestar import Litestar
 from PIL import Image
 from playwright.async_api import BrowserContext, Page, expect
 from pwa_helpers import (
@@ -29,9 +30,14 @@ from pwa_helpers import (
     axe_violations,
     continue_to,
     fill_page,
+    issue_id_card,
+    provide_materials,
     screenshot_path,
     sign_in,
 )
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from onething.core.settings import Settings
 
 NewPhone = Callable[..., Awaitable[BrowserContext]]
 FORM = f"/bundles/{NEWBORN}/form"
@@ -46,9 +52,24 @@ async def api_get(page: Page, base: str, path: str) -> Any:
 
 
 async def test_a_resident_submits_newborn_birth_and_sees_a_clerks_approval_on_the_timeline(
-    new_phone: NewPhone, live_server: str, worker: None, accounts: Accounts
+    new_phone: NewPhone,
+    live_server: str,
+    worker: None,
+    accounts: Accounts,
+    app: Litestar,
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
     del worker
+    # Public security issued her ID card as an e-license: it can stand in for the paper copy.
+    await issue_id_card(
+        sessionmaker,
+        settings,
+        app,
+        phone=accounts.resident_phone,
+        name="王芳",
+        id_number=Family().mother_id,
+    )
     page = await (await new_phone()).new_page()
     watch = Watch(page)
     await page.goto(live_server + "/")
@@ -78,18 +99,30 @@ async def test_a_resident_submits_newborn_birth_and_sees_a_clerks_approval_on_th
     assert draft["answers"]["child"]["name"] == "李小明"
     assert draft["version"] > 1
 
-    # A photo of the marriage certificate, straight to S3 with the presigned POST.
-    photo = await page.screenshot(type="jpeg")
-    upload = page.locator("#material-marriage-certificate")
-    await upload.set_input_files({"name": "marriage.jpg", "mimeType": "image/jpeg", "buffer": photo})
-    await expect(page.locator("#material-marriage-certificate-status")).to_have_text(
-        "已上传，检查通过", timeout=20_000
+    # Her ID card as an e-license (用电子证照代替), photos of three papers straight to S3 with
+    # the presigned POST; the hospital's discharge record is forgotten for now.
+    card = page.locator("#material-mother-id-card-item")
+    await expect(card.locator("[data-license]")).to_contain_text("使用王芳的“居民身份证”")
+    await provide_materials(
+        page,
+        licenses=("mother-id-card",),
+        uploads=("marriage-certificate", "father-id-card", "household-register"),
     )
+    await expect(card).to_contain_text("证照标识：1.2.156.3005.2.")
+    assert await axe_violations(page) == []
     await page.screenshot(path=screenshot_path("pwa-materials"))
 
     await page.get_by_role("link", name="检查填写内容").click()
     await page.wait_for_url(f"**/bundles/{NEWBORN}/review")
     await expect(page.locator(".panel")).to_contain_text("所有信息已检查通过")
+    materials = page.locator("#review-materials + dl")
+    await expect(materials.locator('[data-material="mother-id-card"]')).to_contain_text(
+        "已用电子证照代替：王芳的“居民身份证”"
+    )
+    await expect(materials.locator('[data-material="marriage-certificate"]')).to_contain_text(
+        "已上传"
+    )
+    await expect(page.locator("#review-materials ~ p")).to_contain_text("还缺：出院记录")
 
     # The father confirms from his own account, on his own phone (a second browser context):
     # the facts of the birth certificate and birth registration, not the mother's bank card.
@@ -105,6 +138,22 @@ async def test_a_resident_submits_newborn_birth_and_sees_a_clerks_approval_on_th
     assert await axe_violations(page) == []
     await page.screenshot(path=screenshot_path("pwa-co-applicant-confirmed"))
     await father.close()
+
+    # Without the discharge record the submission is refused; the problem links to the
+    # material, where it is shown too.
+    await page.get_by_role("button", name="提交申请").click()
+    summary = page.locator(".error-summary")
+    await expect(summary).to_contain_text("请上传“出院记录”")
+    assert watch.problems == [f"422 {live_server}/api/v1/applications"]
+    watch.problems.clear()
+    await summary.get_by_role("link", name="请上传“出院记录”").click()
+    await page.wait_for_url(f"**/bundles/{NEWBORN}/materials#material-discharge-record-item")
+    await expect(page.locator("#material-discharge-record-status")).to_have_text("请上传“出院记录”")
+    await provide_materials(page, uploads=("discharge-record",))
+    await page.get_by_role("link", name="检查填写内容").click()
+    await page.wait_for_url(f"**/bundles/{NEWBORN}/review")
+    await expect(page.locator("#review-materials ~ p")).to_have_text("需要的材料都已提供。")
+    await confirmed_on_the_applicants_phone(page)
     submit = page.get_by_role("button", name="提交申请")
     # A double tap sends one submission (one Idempotency-Key; the button is disabled meanwhile).
     await submit.dblclick()

@@ -15,20 +15,20 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import pytest
-from litestar import Litestar
 from co_applicant_helpers import (
     ask_the_other_parent,
     confirmed_on_the_applicants_phone,
     the_other_parent_confirms,
 )
+from litestar import Litestar
 from playwright.async_api import BrowserContext, Page, expect
-from pwa_helpers import NEWBORN, Accounts, Family, sign_in
+from pwa_helpers import NEWBORN, Accounts, Family, provide_materials, sign_in
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onething.core.settings import REPO_ROOT, Settings
 from onething.identity.context import IdentityContext
 from onething.licenses.context import context_from_settings
-from onething.licenses.demo import FATHER, MOTHER, seed_demo_licenses
+from onething.licenses.demo import FATHER, MOTHER, seed_demo_grants, seed_demo_licenses
 
 NewPhone = Callable[..., Awaitable[BrowserContext]]
 FORM = f"/bundles/{NEWBORN}/form"
@@ -48,10 +48,14 @@ async def demo_wallet(
     del accounts  # the PWA client is registered
     identity: IdentityContext = app.state.identity
     async with sessionmaker() as session, session.begin():
+        now = dt.datetime.now(dt.UTC)
         issued = await seed_demo_licenses(
-            session, identity, context_from_settings(settings), now=dt.datetime.now(dt.UTC)
+            session, identity, context_from_settings(settings), now=now
         )
+        # As `make run` seeds it: the father shares his ID card and household register.
+        shared = await seed_demo_grants(session, identity, now=now)
     assert issued
+    assert len(shared) == 2
 
 
 def answers() -> dict[str, dict[str, str]]:
@@ -87,9 +91,9 @@ async def answer_page(page: Page, section: str, values: dict[str, str], counts: 
 
 
 async def test_a_returning_parent_with_e_licenses_needs_few_taps_and_typed_fields(
-    new_phone: NewPhone, live_server: str, demo_wallet: None
+    new_phone: NewPhone, live_server: str, worker: None, demo_wallet: None
 ) -> None:
-    del demo_wallet
+    del worker, demo_wallet  # the worker checks the upload
     context = await new_phone()
     first = await context.new_page()
     await first.goto(live_server + "/")
@@ -120,6 +124,11 @@ async def test_a_returning_parent_with_e_licenses_needs_few_taps_and_typed_field
         counts.taps += 1
         following = sections[number] if number < len(sections) else None
         await page.wait_for_url(f"**{FORM}/{following}" if following else "**/materials")
+    # Four papers replaced by e-licenses (hers and those he shared), one tap each; the
+    # hospital's discharge record photographed (one tap to open the camera).
+    licensed = ("mother-id-card", "father-id-card", "household-register", "marriage-certificate")
+    await provide_materials(page, licenses=licensed, uploads=("discharge-record",))
+    counts.taps += len(licensed) + 1
     await page.get_by_role("link", name="检查填写内容").click()
     counts.taps += 1
     await expect(page.locator(".panel")).to_contain_text("所有信息已检查通过")
@@ -134,7 +143,11 @@ async def test_a_returning_parent_with_e_licenses_needs_few_taps_and_typed_field
     counts.taps += 1
     await page.wait_for_url(re.compile(r"/applications/[0-9a-f-]{36}$"))
 
-    result = {"taps": counts.taps, "typed_fields": counts.typed, "prefilled_fields": counts.prefilled}
+    result = {
+        "taps": counts.taps,
+        "typed_fields": counts.typed,
+        "prefilled_fields": counts.prefilled,
+    }
     print(f"newborn-birth, returning parent with e-licenses: {result}")
     (REPO_ROOT / "var").mkdir(exist_ok=True)
     (REPO_ROOT / "var" / "journey-counts.json").write_text(json.dumps(result), encoding="utf-8")

@@ -1,24 +1,31 @@
 """Auto-decision (自动办理) for services the catalog marks `mode: auto`: once dispatched, the
 platform checks the rules below and, when all hold, accepts, reviews and approves the task
 itself, its reasoning on the timeline. When a rule fails, the task stays in the department's
-inbox for a clerk, with the reason on the timeline."""
+inbox for a clerk, with the reason on the timeline.
+
+Materials count only as e-licenses — attached from upstream, or standing in for the material
+and valid now: the platform can check a signed license and its status, but not what a photo
+shows, so an uploaded scan always leaves the decision to a clerk."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import msgspec
+from sqlalchemy import select
 
 from onething.applications import jobs
 from onething.applications.announcements import announce_task
 from onething.applications.catalogs import catalog_for
-from onething.applications.decisions import materials_for, upstream_outputs
+from onething.applications.decisions import upstream_outputs
 from onething.applications.models import Application, Task
 from onething.applications.services import merged_form
 from onething.applications.states import Actor, TaskEvent, TaskState, transition
 from onething.applications.timeline import record
 from onething.core.jobs import enqueue
+from onething.licenses.models import License, LicenseStatus, LicenseUse
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -43,7 +50,7 @@ def evaluate(
     *,
     attached_elements: set[str],
     attached_licenses: set[str],
-    handed_in: set[str],
+    licensed: set[str],
 ) -> list[Check]:
     """The rules of auto-decision for one task (pure)."""
     service = catalog.services[task.service]
@@ -54,7 +61,7 @@ def evaluate(
     missing_facts = sorted(needed_facts - attached_elements)
     missing_materials = []
     for ref in service.materials:
-        if not ref.required or ref.material in handed_in:
+        if not ref.required or ref.material in licensed:
             continue
         if not set(catalog.materials[ref.material].replaced_by) & attached_licenses:
             missing_materials.append(ref.material)
@@ -83,6 +90,19 @@ def evaluate(
     ]
 
 
+async def _licensed_materials(session: AsyncSession, application_id: uuid.UUID) -> set[str]:
+    """The application's materials stood in for by an e-license that is valid now."""
+    rows = await session.execute(
+        select(LicenseUse.material)
+        .join(License, License.id == LicenseUse.license_id)
+        .where(
+            LicenseUse.application_id == application_id,
+            License.status == LicenseStatus.VALID.value,
+        )
+    )
+    return set(rows.scalars())
+
+
 async def auto_decide(
     session: AsyncSession, ctx: ApplicationsContext, task: Task, *, now: datetime
 ) -> bool:
@@ -100,14 +120,13 @@ async def auto_decide(
         list(application.optional_services),
     )
     upstream = await upstream_outputs(session, ctx, task)
-    materials = await materials_for(session, catalog, application, task.service)
     checks = evaluate(
         catalog,
         form,
         task,
         attached_elements={e for u in upstream for e in u.elements},
         attached_licenses={u.license_type for u in upstream if u.license_type},
-        handed_in={m.material for m in materials},
+        licensed=await _licensed_materials(session, application.id),
     )
     reasoning = [msgspec.to_builtins(c) for c in checks]
     if not all(c.passed for c in checks):

@@ -131,6 +131,9 @@ async def task_for_department(
     answers = unseal(
         ctx.cipher, application.answers_encrypted, table=ANSWERS_TABLE, row_id=application.id
     )
+    # Imported here: the licenses domain imports this module.
+    from onething.licenses.reuse import task_licenses
+
     return DepartmentTaskView(
         task_id=task.id,
         application_id=application.id,
@@ -142,6 +145,7 @@ async def task_for_department(
         answers=project(form, answers, task.service),
         upstream=await upstream_outputs(session, ctx, task),
         materials=await materials_for(session, catalog, application, task.service),
+        licenses=await task_licenses(session, ctx.cipher, catalog, application, task),
         pending=task.pending,
         allowed_events=[e.value for e in events_from(TaskState(task.state), Actor.DEPARTMENT)],
     )
@@ -165,6 +169,10 @@ async def upstream_outputs(
                 task_id=upstream_id,
                 elements={e: produced[e] for e in attached["elements"] if e in produced},
                 license_type=attached["license_type"],
+                license_id=uuid.UUID(attached["license_id"])
+                if attached.get("license_id")
+                else None,
+                license_identifier=attached.get("license_identifier"),
             )
         )
     return outputs

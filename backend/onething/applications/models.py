@@ -118,7 +118,8 @@ class Task(Base):
     decided_at: Mapped[datetime | None] = mapped_column(_TZ)
     # Produced data (e.g. child.id_number), sealed like the answers.
     output_encrypted: Mapped[str | None] = mapped_column(Text)
-    # Upstream outputs handed to this task: [{service, task_id, elements, license_type}].
+    # Upstream outputs handed to this task:
+    # [{service, task_id, elements, license_type, license_id, license_identifier}].
     attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, server_default="[]")
     # What the department waits for (a correction, a promised material), without personal data.
     pending: Mapped[dict[str, Any] | None] = mapped_column(JSONB)

@@ -1,6 +1,7 @@
 """How tasks move without anyone pressing a button: dispatch to the department, and release of
-waiting tasks once their upstream output exists (with that output attached), or their
-cancellation when it never will. Called by worker jobs; each step is idempotent."""
+waiting tasks once their upstream output exists — the produced facts, and the issued e-license
+when the task receives one — with that output attached, or their cancellation when it never
+will. Called by worker jobs; each step is idempotent."""
 
 from __future__ import annotations
 
@@ -24,12 +25,16 @@ from onething.applications.states import (
     transition,
 )
 from onething.applications.timeline import record
+from onething.licenses.models import License
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from onething.applications.context import ApplicationsContext
     from onething.catalog.model import Catalog
+
+# Issued e-licenses of an application by the task that produced them: (id, identifier).
+Issued = dict[uuid.UUID, tuple[uuid.UUID, str]]
 
 
 async def dispatch(
@@ -82,6 +87,17 @@ async def release_waiting(
     )
     catalog = await catalog_for(session, application.catalog_version, ctx.catalog)
     by_service = {t.service: t for t in tasks}
+    issued: Issued = {
+        task_id: (license_id, identifier)
+        for task_id, license_id, identifier in (
+            await session.execute(
+                select(License.task_id, License.id, License.identifier).where(
+                    License.application_id == application_id, License.task_id.is_not(None)
+                )
+            )
+        ).tuples()
+        if task_id is not None
+    }
     released: list[uuid.UUID] = []
     changed = True
     while changed:  # a cancellation can cancel the tasks after it in turn
@@ -94,8 +110,8 @@ async def release_waiting(
                 failed = [u.service for u in upstream if TaskState(u.state) in OUTPUT_NEVER]
                 _move(session, task, TaskEvent.UPSTREAM_FAILED, now, {"upstream": failed})
                 changed = True
-            elif all(TaskState(u.state) in OUTPUT_EXISTS for u in upstream):
-                task.attachments = _attachments(catalog, by_service, upstream, task.service)
+            elif all(_output_ready(catalog, u, task.service, issued) for u in upstream):
+                task.attachments = _attachments(catalog, by_service, upstream, task.service, issued)
                 _move(session, task, TaskEvent.UPSTREAM_READY, now, {"attached": task.waits_for})
                 released.append(task.id)
                 changed = True
@@ -121,12 +137,25 @@ def _move(
     )
 
 
+def _output_ready(catalog: Catalog, upstream: Task, service_id: str, issued: Issued) -> bool:
+    """The upstream decided with an output, and its e-license exists if this service gets
+    one (the license is issued by a job after the approval: the downstream waits for it)."""
+    if TaskState(upstream.state) not in OUTPUT_EXISTS:
+        return False
+    wants_license = _attachment(catalog, upstream, service_id, issued)["license_type"]
+    return wants_license is None or upstream.id in issued
+
+
 def _attachments(
-    catalog: Catalog, by_service: dict[str, Task], upstream: list[Task], service_id: str
+    catalog: Catalog,
+    by_service: dict[str, Task],
+    upstream: list[Task],
+    service_id: str,
+    issued: Issued,
 ) -> list[dict[str, Any]]:
     """The direct upstreams' outputs, then those of services further up the chain that this
     service uses (the premium needs the ID number hukou registration gave the enrolment)."""
-    attached = [_attachment(catalog, u, service_id) for u in upstream]
+    attached = [_attachment(catalog, u, service_id, issued) for u in upstream]
     seen = {u.service for u in upstream}
     frontier = [s for u in upstream for s in u.waits_for]
     while frontier:
@@ -136,25 +165,32 @@ def _attachments(
             continue
         seen.add(name)
         frontier.extend(ancestor.waits_for)
-        inherited = _attachment(catalog, ancestor, service_id)
+        inherited = _attachment(catalog, ancestor, service_id, issued)
         if inherited["elements"] or inherited["license_type"]:
             attached.append(inherited)
     return attached
 
 
-def _attachment(catalog: Catalog, upstream: Task, service_id: str) -> dict[str, Any]:
+def _attachment(
+    catalog: Catalog, upstream: Task, service_id: str, issued: Issued
+) -> dict[str, Any]:
     """What of the upstream's output this service receives: the produced facts its own form
-    asks for, and the upstream's e-license when one of its materials can be replaced by it."""
+    asks for, and the upstream's e-license when one of its materials can be replaced by it
+    (named by id and GB/T 36904 identifier once issued)."""
     producer = catalog.services[upstream.service]
     consumer = catalog.services[service_id]
     asked = {f.element for f in consumer.form}
     license_type = producer.produces.license
     replaced = {lt for m in consumer.materials for lt in catalog.materials[m.material].replaced_by}
+    attached = license_type if license_type in replaced else None
+    license_id, identifier = issued.get(upstream.id, (None, None)) if attached else (None, None)
     return {
         "service": upstream.service,
         "task_id": str(upstream.id),
         "elements": [e for e in producer.produces.elements if e in asked],
-        "license_type": license_type if license_type in replaced else None,
+        "license_type": attached,
+        "license_id": str(license_id) if license_id else None,
+        "license_identifier": identifier,
     }
 
 

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from onething.delivery.schemas import DeliveryChoiceIn
+from onething.licenses.schemas import TaskLicense
 
 CatalogId = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 ElementId = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")]
@@ -175,6 +176,9 @@ class UpstreamOutput(msgspec.Struct, kw_only=True):
     # Produced facts this service's own form asks for (e.g. child.id_number), nothing else.
     elements: dict[str, Any]
     license_type: str | None
+    # The e-license the upstream issued, once it exists (details under `licenses`).
+    license_id: uuid.UUID | None = None
+    license_identifier: str | None = None
 
 
 class MaterialRef(msgspec.Struct, kw_only=True):
@@ -196,6 +200,9 @@ class DepartmentTaskView(msgspec.Struct, kw_only=True):
     answers: Answers  # the projection of the merged answers onto this service's form
     upstream: list[UpstreamOutput]
     materials: list[MaterialRef]
+    # E-licenses standing in for this service's materials, and those issued upstream: name,
+    # identifier, current status, whether the issuer's signature verifies, the face.
+    licenses: list[TaskLicense]
     pending: dict[str, Any] | None
     allowed_events: list[str]
 

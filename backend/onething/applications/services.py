@@ -8,16 +8,17 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Final
 
 import msgspec
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 
 from onething.applications import co_applicants, jobs
 from onething.applications.access import READ, Who, require_applicant, require_owner
 from onething.applications.calendar import china_date
 from onething.applications.catalogs import ensure_published
 from onething.applications.dag import upstream_of
+from onething.applications.hand_in import check_hand_in, hand_in
 from onething.applications.idempotency import IdempotencyScope, claim, remember, request_hash
 from onething.applications.launches import sources_kept
-from onething.applications.models import Application, Draft, Material, Task, TimelineEvent
+from onething.applications.models import Application, Draft, Task, TimelineEvent
 from onething.applications.schemas import (
     ApplicationSubmit,
     ApplicationView,
@@ -101,6 +102,17 @@ async def submit_application(
         session, ctx, form, data.answers, owner_id=owner_id, draft_id=data.draft_id
     )
     errors += confirmation_errors
+    handed, material_errors = await check_hand_in(
+        session,
+        catalog,
+        form,
+        data.answers,
+        owner_id=owner_id,
+        upload_ids=data.materials,
+        draft_id=data.draft_id,
+        now=now,
+    )
+    errors += material_errors
     if errors:
         raise ProblemError(VALIDATION, errors=errors)
     bundle = catalog.bundles[data.bundle]
@@ -126,7 +138,9 @@ async def submit_application(
     )
     session.add(application)
     await session.flush()
-    await _hand_in_materials(session, application, form, data.materials)
+    await hand_in(
+        session, handed, application_id=application.id, owner_id=owner_id, who=who, now=now
+    )
     if confirmation is not None and data.draft_id is not None:
         await co_applicants.attach(session, data.draft_id, application.id)
     if delivery is not None:
@@ -160,6 +174,7 @@ async def submit_application(
         detail={
             "services": list(form.services),
             "promised_on": str(application.promised_on),
+            "materials": handed.summary(),
             **({"launched_by": launched_by} if launched_by else {}),
         },
     )
@@ -184,68 +199,6 @@ async def submit_application(
     remember(session, scope, body_hash, status=201, response=msgspec.json.encode(view), now=now)
     await session.commit()
     return view, False
-
-
-async def _hand_in_materials(
-    session: AsyncSession, application: Application, form: MergedForm, ids: list[uuid.UUID]
-) -> None:
-    """Attach the resident's verified uploads of material types this form asks for."""
-    if not ids:
-        return
-    wanted = {m.material for m in form.materials if m.asked}
-    rows = (
-        (
-            await session.execute(
-                select(Material)
-                .where(Material.id.in_(ids), Material.owner_id == application.owner_id)
-                .with_for_update()
-            )
-        )
-        .scalars()
-        .all()
-    )
-    found = {m.id: m for m in rows}
-    errors = []
-    for index, material_id in enumerate(ids):
-        row = found.get(material_id)
-        if (
-            row is None
-            or row.status != "verified"
-            or row.application_id is not None
-            or row.bundle != application.bundle
-            or row.material not in wanted
-        ):
-            errors.append(
-                FieldError(
-                    field=f"materials[{index}]",
-                    code="material.unusable",
-                    message_zh="该材料不存在、未通过校验、已被使用或本事项不需要",
-                    message_en="This material is unknown, not verified, already used, or not "
-                    "needed by this application",
-                )
-            )
-    if errors:
-        raise ProblemError(VALIDATION, errors=errors)
-    await session.execute(
-        update(Material).where(Material.id.in_(ids)).values(application_id=application.id)
-    )
-
-
-async def _launch_of(
-    session: AsyncSession, ctx: ApplicationsContext, data: ApplicationSubmit, owner_id: uuid.UUID
-) -> tuple[str | None, dict[str, str]]:
-    """The mini-app that launched the draft being submitted, and the facts submitted exactly
-    as it gave them (a value the resident changed is theirs)."""
-    # Imported here: drafts imports this module.
-    from onething.applications.drafts import DRAFTS_TABLE
-
-    if data.draft_id is None:
-        return None, {}
-    draft = await session.get(Draft, data.draft_id)
-    if draft is None or draft.owner_id != owner_id or draft.launched_by is None:
-        return None, {}
-    before = unseal(ctx.cipher, draft.answers_encrypted, table=DRAFTS_TABLE, row_id=draft.id)
-    return draft.launched_by, sources_kept(draft.prefill_sources, before, data.answers)
 
 
 async def owned_application(

@@ -1,10 +1,12 @@
 """Demo licenses for `make run`: the newborn journey's parents get their ID card, household
-register and marriage certificate e-licenses, so prefill and sharing can be tried at once.
+register and marriage certificate e-licenses, and the father shares his with the mother for
+newborn-birth, so prefill and "use my e-license instead" can be tried at once.
 Also the standalone issuance used for licenses not produced inside a bundle."""
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
@@ -14,7 +16,7 @@ from onething.catalog.codes import make_id_number, parse_id_number
 from onething.identity.models import User
 from onething.identity.services import new_user, phone_index
 from onething.licenses.issuance import Holder, IssueRequest, issue
-from onething.licenses.models import License
+from onething.licenses.models import License, LicenseGrant
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -155,4 +157,44 @@ async def seed_demo_licenses(
             now=now,
         )
         done.append(f"{type_id} for {person.name[0]}*")
+    return done
+
+
+async def seed_demo_grants(
+    session: AsyncSession, identity: IdentityContext, *, now: dt.datetime
+) -> list[str]:
+    """The father shares his ID card and household register with the mother for
+    newborn-birth (as Fujian's app lets him), so she can apply alone with e-licenses in place
+    of every paper copy but the hospital's discharge record. Idempotent: a grant is made when
+    none is active, valid for the longest period a grant may have."""
+    from onething.licenses.grants import MAX_GRANT, active_grant_for
+
+    mother = await _user(session, identity, MOTHER)
+    father = await _user(session, identity, FATHER)
+    shared = (
+        await session.execute(
+            select(License).where(
+                License.holder_user_id == father.id,
+                License.license_type.in_(["resident-id-card", "household-register"]),
+            )
+        )
+    ).scalars()
+    done = []
+    for row in shared:
+        purpose = "newborn-birth"
+        if await active_grant_for(session, row.id, user_id=mother.id, purpose=purpose, now=now):
+            continue
+        session.add(
+            LicenseGrant(
+                id=uuid.uuid4(),
+                license_id=row.id,
+                grantor_id=father.id,
+                grantee_user_id=mother.id,
+                purpose=purpose,
+                valid_from=now,
+                valid_until=now + MAX_GRANT - dt.timedelta(minutes=1),
+                created_at=now,
+            )
+        )
+        done.append(f"{row.license_type} of {FATHER.name[0]}* shared with {MOTHER.name[0]}*")
     return done

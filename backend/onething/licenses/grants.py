@@ -8,7 +8,7 @@ import datetime as dt
 import uuid
 from typing import TYPE_CHECKING, Final
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, and_, exists, or_, select
 
 from onething.core.errors import NOT_FOUND, VALIDATION, FieldError, ProblemError
 from onething.identity.crypto import normalise_id_number
@@ -79,6 +79,23 @@ async def usable_by(
         session, row.id, user_id=user_id, client_id=client_id, purpose=purpose, now=now
     )
     return grant is not None
+
+
+def usable_condition(user_id: uuid.UUID, *, purpose: str, now: dt.datetime) -> ColumnElement[bool]:
+    """`usable_by` as one SQL condition on `License`, for lists and checks of many licenses
+    in one statement (a submission re-checks every license standing in for a material)."""
+    granted = exists().where(
+        LicenseGrant.license_id == License.id,
+        LicenseGrant.grantee_user_id == user_id,
+        LicenseGrant.purpose == purpose,
+        LicenseGrant.revoked_at.is_(None),
+        LicenseGrant.valid_from <= now,
+        LicenseGrant.valid_until > now,
+    )
+    return and_(
+        License.status == LicenseStatus.VALID.value,
+        or_(License.holder_user_id == user_id, License.guardian_ids.contains([user_id]), granted),
+    )
 
 
 def _view(grant: LicenseGrant, now: dt.datetime) -> GrantView:

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from onething.catalog.model import Catalog, Department, LicenseType
+    from onething.identity.crypto import FieldCipher
     from onething.licenses.context import LicensesContext
 
 FACE_TABLE: Final = "licenses.face"
@@ -347,7 +348,11 @@ def unseal_metadata(ctx: LicensesContext, row: License) -> dict[str, Any]:
 
 
 def unseal_face(ctx: LicensesContext, row: License) -> dict[str, tuple[str, Any]]:
-    sealed = unseal(ctx.cipher, row.face_encrypted, table=FACE_TABLE, row_id=row.id)
+    return unseal_face_with(ctx.cipher, row)
+
+
+def unseal_face_with(cipher: FieldCipher, row: License) -> dict[str, tuple[str, Any]]:
+    sealed = unseal(cipher, row.face_encrypted, table=FACE_TABLE, row_id=row.id)
     return {field: (pair[0], pair[1]) for field, pair in sealed.items()}
 
 

@@ -29,9 +29,19 @@ async def issue_licenses(ctx: JobContext, payload: bytes) -> None:
 
     ref = msgspec.json.decode(payload, type=ApplicationRef)
     async with ctx.sessionmaker() as session, session.begin():
-        await issue_for_application(
+        issued = await issue_for_application(
             session, context_from_settings(ctx.settings), ref.application_id, now=datetime.now(UTC)
         )
+        if issued:
+            # Tasks after these wait for their e-license: release them now that it exists
+            # (a release with nothing new issues nothing, so the two jobs do not loop).
+            from onething.applications import jobs as applications_jobs
+
+            await enqueue(
+                session,
+                applications_jobs.RELEASE,
+                applications_jobs.ApplicationRef(application_id=ref.application_id),
+            )
         # Issued licenses with a paper copy are ready to mail: the delivery domain packs them.
         from onething.delivery import jobs as delivery_jobs
 

@@ -202,3 +202,24 @@ class LicenseUse(Base):
     material: Mapped[str] = mapped_column(_ID)
     used_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     at: Mapped[datetime] = mapped_column(_TZ)
+
+
+class DraftLicense(Base):
+    """Before submission: a license the applicant chose to stand in for one material of their
+    draft ("use my e-license instead"). It becomes a `LicenseUse` when the draft is submitted,
+    if it is still usable then."""
+
+    __tablename__ = "draft_licenses"
+
+    draft_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("application_drafts.id", ondelete="CASCADE"), primary_key=True
+    )
+    material: Mapped[str] = mapped_column(_ID, primary_key=True)
+    license_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("licenses.id", ondelete="CASCADE"), index=True
+    )
+    # Who linked it: the token's subject, the agent when one acted, the client.
+    actor_sub: Mapped[str] = mapped_column(String(128))
+    act_sub: Mapped[str | None] = mapped_column(String(128))
+    client_id: Mapped[str] = mapped_column(String(128))
+    linked_at: Mapped[datetime] = mapped_column(_TZ)

@@ -14,10 +14,11 @@ from sqlalchemy import select
 from onething.applications.access import WRITE, require_department, require_owner
 from onething.applications.catalogs import catalog_for
 from onething.applications.models import Application, Task
+from onething.applications.sealing import unseal
 from onething.core.errors import NOT_FOUND, VALIDATION, FieldError, ProblemError
 from onething.licenses import face as faces
 from onething.licenses.grants import usable_by
-from onething.licenses.issuance import unseal_face, unseal_metadata
+from onething.licenses.issuance import METADATA_TABLE, unseal_face_with
 from onething.licenses.keyring import published_jwks
 from onething.licenses.models import License, LicenseEvent, LicenseStatus, LicenseUse
 from onething.licenses.schemas import FaceField, LicenseUseView, TaskLicense
@@ -29,7 +30,9 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from onething.applications.access import DepartmentCaller
+    from onething.catalog.model import Catalog
     from onething.identity.access import Caller
+    from onething.identity.crypto import FieldCipher
     from onething.licenses.context import LicensesContext
     from onething.licenses.schemas import LicenseUseCreate
 
@@ -123,6 +126,19 @@ async def licenses_for_task(
         raise ProblemError(NOT_FOUND)
     require_department(who, application.owner_id, task.department)
     catalog = await catalog_for(session, application.catalog_version, ctx.catalog)
+    return await task_licenses(session, ctx.cipher, catalog, application, task)
+
+
+async def task_licenses(
+    session: AsyncSession,
+    cipher: FieldCipher,
+    catalog: Catalog,
+    application: Application,
+    task: Task,
+) -> list[TaskLicense]:
+    """The licenses standing in for this task's materials, then those issued upstream, each
+    with its face, current status and whether the issuer's signature verifies (the task view
+    shows them next to the uploads)."""
     own_materials = {m.material for m in catalog.services[task.service].materials}
     found: list[tuple[License, str | None]] = []
     used = (
@@ -133,7 +149,7 @@ async def licenses_for_task(
                 LicenseUse.application_id == application.id,
                 LicenseUse.material.in_(own_materials),
             )
-            .order_by(LicenseUse.at)
+            .order_by(LicenseUse.at, LicenseUse.material)
         )
     ).all()
     found += [(row, material) for row, material in used]
@@ -147,15 +163,18 @@ async def licenses_for_task(
             )
         ).scalars()
         found += [(row, None) for row in upstream]
+    if not found:
+        return []
     jwks = await published_jwks(session)
     result = []
     for row, material in found:
-        face = unseal_face(ctx, row)
-        metadata = unseal_metadata(ctx, row)
+        face = unseal_face_with(cipher, row)
+        metadata = unseal(cipher, row.metadata_encrypted, table=METADATA_TABLE, row_id=row.id)
         status = LicenseStatus(row.status)
         license_type = catalog.license_types[row.license_type]
         result.append(
             TaskLicense(
+                id=row.id,
                 identifier=row.identifier,
                 license_type=row.license_type,
                 name=license_type.name.zh,

@@ -14,6 +14,7 @@ def api_handlers() -> list[ControllerRouterHandler]:
         DepartmentTaskLicenseController,
         PublicLicenseController,
     )
+    from onething.licenses.stand_in_controllers import DraftMaterialController
     from onething.licenses.wallet_controllers import WalletController
 
     return [
@@ -21,6 +22,7 @@ def api_handlers() -> list[ControllerRouterHandler]:
         DepartmentLicenseController,
         DepartmentTaskLicenseController,
         WalletController,
+        DraftMaterialController,
     ]
 
 

@@ -146,6 +146,7 @@ class TaskLicense(msgspec.Struct, frozen=True, kw_only=True):
     """A license a department receives with a task: standing in for a material, or issued
     upstream in the same application (`from_service`)."""
 
+    id: uuid.UUID
     identifier: str
     license_type: str
     name: str
@@ -156,3 +157,37 @@ class TaskLicense(msgspec.Struct, frozen=True, kw_only=True):
     status_label: LocalText
     signature_valid: bool
     face: list[FaceField]
+
+
+class DraftLicenseLink(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """Use this e-license in place of uploading the material (one from `choices`)."""
+
+    license_id: uuid.UUID
+
+
+class StandIn(msgspec.Struct, frozen=True, kw_only=True):
+    """A license that may stand in for a material, as the draft's materials list shows it:
+    name and identifier, whose it is (the holder's name masked when an agent asks)."""
+
+    id: uuid.UUID
+    identifier: str
+    license_type: str
+    name: LocalText
+    holder_name: str
+    relation: Literal["holder", "guardian", "grantee"]
+    status: LicenseStatus
+    status_label: LocalText
+
+
+class DraftMaterial(msgspec.Struct, frozen=True, kw_only=True):
+    """One material the draft's form asks for: upload it, or use an e-license instead."""
+
+    material: str
+    name: LocalText
+    required: bool
+    replaced_by: list[str]  # license types that may stand in for it
+    license: StandIn | None  # the e-license linked to stand in for it
+    # False when the linked license may no longer be used (revoked, grant ended): the
+    # submission would refuse it.
+    license_usable: bool
+    choices: list[StandIn]  # the licenses I may use for it now (own, my children's, shared)

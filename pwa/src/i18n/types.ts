@@ -124,6 +124,14 @@ export interface Messages {
   uploadFailed: string;
   materialsAllThere: string;
   materialsMissing: (names: string) => string;
+  licenseInstead: string;
+  useLicense: (name: string, holder: string) => string;
+  licenseUsed: (name: string, holder: string) => string;
+  licenseIdentifier: (identifier: string) => string;
+  licenseUnusable: string;
+  uploadInstead: string;
+  licenseFailed: string;
+  materialMissing: string;
 
   // Submission.
   submit: string;

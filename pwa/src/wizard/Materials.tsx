@@ -1,8 +1,10 @@
 /**
  * The materials step: each material the included services need, with a file input that offers
- * the phone's camera or its files. Uploads need a signed-in resident (they belong to them); a
- * material not uploaded here can still be brought later (the department may accept with it
- * pending), so the resident can always go on to the review.
+ * the phone's camera or its files, or — where the resident may use an e-licence that replaces
+ * it (their own, their children's, one shared with them) — "use my e-licence instead"
+ * (用电子证照代替), linked to the server draft. Uploads and links need a signed-in resident.
+ * Every required material must be provided before the submission is accepted; the
+ * submission's problems with a material are shown at it.
  */
 import { useState } from "preact/hooks";
 import { signIn, useAuth } from "../auth/session";
@@ -10,19 +12,48 @@ import { useI18n } from "../i18n/context";
 import { Link, paths, usePageFocus, useTitle } from "../router";
 import { fetchForm } from "./api";
 import { BackLink, LoadState, SaveStatus } from "./common";
-import { useDraft } from "./draft";
+import { getErrors, useDraft } from "./draft";
 import { formRequest, requestKey, useLoad } from "./hooks";
 import { neededMaterials, visibleSections, type MaterialModel } from "./model";
+import { linkLicense, stopUsingLicense, useStandIns, type DraftMaterial } from "./standins";
 import { ACCEPTED_TYPES, uploadMaterial, type UploadResult } from "./upload";
 
-type Progress = { kind: "idle" } | { kind: "uploading" } | UploadResult;
+type Progress = { kind: "idle" } | { kind: "uploading" } | { kind: "linking" } | { kind: "linkFailed" } | UploadResult;
 
-function MaterialItem({ bundleId, material }: { bundleId: string; material: MaterialModel }) {
+interface StandInProps {
+  draftId: string | null;
+  standIn: DraftMaterial | undefined;
+  onStandIn: (material: DraftMaterial) => void;
+}
+
+function MaterialItem({
+  bundleId,
+  material,
+  draftId,
+  standIn,
+  onStandIn,
+}: { bundleId: string; material: MaterialModel } & StandInProps) {
   const { locale, t } = useI18n();
   const [draft, update] = useDraft(bundleId);
   const [progress, setProgress] = useState<Progress>({ kind: "idle" });
   const id = `material-${material.id}`;
-  const done = draft.materials[material.id] !== undefined;
+  const linked = standIn?.license ?? null;
+  const done = draft.materials[material.id] !== undefined || linked?.usable === true;
+  const submitError = getErrors(bundleId).find((e) => e.field === `materials.${material.id}`);
+
+  const link = async (licenseId: string | null): Promise<void> => {
+    if (!draftId || !standIn) return;
+    setProgress({ kind: "linking" });
+    if (licenseId === null) {
+      const ok = await stopUsingLicense(draftId, material.id);
+      if (ok) onStandIn({ ...standIn, license: null });
+      setProgress({ kind: ok ? "idle" : "linkFailed" });
+      return;
+    }
+    const changed = await linkLicense(draftId, material.id, licenseId);
+    if (changed) onStandIn(changed);
+    setProgress({ kind: changed ? "idle" : "linkFailed" });
+  };
 
   const onFile = async (event: Event): Promise<void> => {
     const input = event.currentTarget as HTMLInputElement;
@@ -63,13 +94,24 @@ function MaterialItem({ bundleId, material }: { bundleId: string; material: Mate
       problem = true;
       break;
     case "failed":
-      message = t.uploadFailed;
+    case "linkFailed":
+      message = progress.kind === "failed" ? t.uploadFailed : t.licenseFailed;
       problem = true;
       break;
   }
+  if (message === null && linked) {
+    message = linked.usable ? t.licenseUsed(linked.name[locale], linked.holderName) : t.licenseUnusable;
+    problem = !linked.usable;
+  }
+  if (message === null && submitError && !done) {
+    message = submitError.message[locale];
+    problem = true;
+  }
   if (message === null && done) message = t.uploaded;
+  const busy = progress.kind === "uploading" || progress.kind === "linking";
+  const choices = (standIn?.choices ?? []).filter((c) => c.id !== linked?.id);
   return (
-    <li class={problem ? "material field field--error" : "material field"}>
+    <li class={problem ? "material field field--error" : "material field"} id={`${id}-item`}>
       <p class="field__label" id={`${id}-name`}>
         {material.label[locale]}
         {material.required ? null : <span class="field__optional">{t.materialIfAny}</span>}
@@ -80,22 +122,52 @@ function MaterialItem({ bundleId, material }: { bundleId: string; material: Mate
       <p class={problem ? "field__error" : "material__status"} id={`${id}-status`} role="status">
         {message ?? t.notUploaded}
       </p>
-      {/* The browser's own file button speaks the browser's language: ours is a label for a
-          visually hidden (still focusable) input, so the words come from the catalog. */}
-      <input
-        class="file-input"
-        type="file"
-        id={id}
-        name={id}
-        accept={ACCEPTED_TYPES.join(",")}
-        aria-describedby={`${id}-status`}
-        disabled={progress.kind === "uploading"}
-        onChange={(event) => void onFile(event)}
-      />
-      <label class="button file-button" for={id}>
-        {done ? t.uploadAgain : t.chooseFile}
-        <span class="visually-hidden"> {material.label[locale]}</span>
-      </label>
+      {linked ? <p class="material__license">{t.licenseIdentifier(linked.identifier)}</p> : null}
+      {linked ? (
+        <button type="button" class="button file-button" disabled={busy} onClick={() => void link(null)}>
+          {t.uploadInstead}
+          <span class="visually-hidden"> {material.label[locale]}</span>
+        </button>
+      ) : (
+        <>
+          {/* The browser's own file button speaks the browser's language: ours is a label for a
+              visually hidden (still focusable) input, so the words come from the catalog. */}
+          <input
+            class="file-input"
+            type="file"
+            id={id}
+            name={id}
+            accept={ACCEPTED_TYPES.join(",")}
+            aria-describedby={`${id}-status`}
+            disabled={busy}
+            onChange={(event) => void onFile(event)}
+          />
+          <label class="button file-button" for={id}>
+            {done ? t.uploadAgain : t.chooseFile}
+            <span class="visually-hidden"> {material.label[locale]}</span>
+          </label>
+        </>
+      )}
+      {choices.length > 0 ? (
+        <div class="material__licenses" role="group" aria-labelledby={`${id}-licenses`}>
+          <p class="field__hint" id={`${id}-licenses`}>
+            {t.licenseInstead}
+          </p>
+          {choices.map((choice) => (
+            <button
+              type="button"
+              class="button file-button"
+              key={choice.id}
+              disabled={busy}
+              data-license={choice.id}
+              onClick={() => void link(choice.id)}
+            >
+              {t.useLicense(choice.name[locale], choice.holderName)}
+              <span class="visually-hidden"> {material.label[locale]}</span>
+            </button>
+          ))}
+        </div>
+      ) : null}
     </li>
   );
 }
@@ -108,6 +180,7 @@ export function MaterialsPage({ bundleId }: { bundleId: string }) {
   const [form, retry] = useLoad(`form:${bundleId}:${requestKey(request)}`, () =>
     fetchForm(bundleId, request, locale),
   );
+  const [standIns, onStandIn] = useStandIns(bundleId, draft, auth.signedIn);
   useTitle(form.kind === "ok" ? t.materialsTitle : null, t.documentTitle);
   usePageFocus(form.kind === "ok");
   if (form.kind !== "ok") return <LoadState kind={form.kind} onRetry={retry} />;
@@ -115,6 +188,7 @@ export function MaterialsPage({ bundleId }: { bundleId: string }) {
   const sections = visibleSections(form.value, draft.situation);
   const last = sections[sections.length - 1];
   const materials = neededMaterials(form.value, new Set(form.value.services), draft.situation);
+  const draftId = standIns?.draftId ?? null;
   return (
     <>
       <BackLink href={last ? paths.form(bundleId, last.id) : paths.intro(bundleId)} label={t.back} />
@@ -131,7 +205,14 @@ export function MaterialsPage({ bundleId }: { bundleId: string }) {
       ) : (
         <ul class="plain-list materials-upload">
           {materials.map((m) => (
-            <MaterialItem key={m.id} bundleId={bundleId} material={m} />
+            <MaterialItem
+              key={m.id}
+              bundleId={bundleId}
+              material={m}
+              draftId={draftId}
+              standIn={standIns?.materials.get(m.id)}
+              onStandIn={onStandIn}
+            />
           ))}
         </ul>
       )}

@@ -15,6 +15,7 @@ import { ErrorSummary, type SummaryItem } from "./ErrorSummary";
 import { fieldId } from "./fields";
 import { formRequest, requestKey, useLoad } from "./hooks";
 import { formErrors, neededMaterials, situationAnswers, visibleSections } from "./model";
+import { useStandIns } from "./standins";
 import { submitApplication, type SubmitResult } from "./submit";
 import { buildAnswers, displayValue } from "./values";
 
@@ -41,6 +42,7 @@ export function ReviewPage({ bundleId }: { bundleId: string }) {
   const [sending, setSending] = useState<Sending>({ kind: "idle" });
   const [coApplicantReady, setCoApplicantReady] = useState(false);
   const auth = useAuth();
+  const [standIns] = useStandIns(bundleId, draft, auth.signedIn);
   const summaryRef = useRef<HTMLDivElement>(null);
   const sections = form.kind === "ok" ? visibleSections(form.value, draft.situation) : [];
 
@@ -80,13 +82,21 @@ export function ReviewPage({ bundleId }: { bundleId: string }) {
       message: e.message[locale],
       href: field
         ? `${paths.form(bundleId, field.section)}?from=review#${fieldId(field)}`
-        : paths.intro(bundleId),
+        : e.field.startsWith("materials.")
+          ? `${paths.materials(bundleId)}#material-${e.field.slice("materials.".length)}-item`
+          : paths.intro(bundleId),
     };
   });
   const errorFor = (id: string): string | null => errors.find((e) => e.field === id)?.message[locale] ?? null;
   const situation = situationAnswers(model, draft.situation);
   const materials = neededMaterials(model, new Set(model.services), draft.situation);
-  const missing = materials.filter((m) => m.required && draft.materials[m.id] === undefined);
+  const standInFor = (id: string) => {
+    const license = standIns?.materials.get(id)?.license;
+    return license?.usable ? license : null;
+  };
+  const missing = materials.filter(
+    (m) => m.required && draft.materials[m.id] === undefined && standInFor(m.id) === null,
+  );
   const answers = buildAnswers(model, sections, draft);
   const coApplicantErrors = sending.kind === "invalid" ? sending.errors.filter((e) => e.field === "co_applicant") : [];
 
@@ -109,7 +119,10 @@ export function ReviewPage({ bundleId }: { bundleId: string }) {
       return;
     }
     setSending(result);
-    if (result.kind === "invalid") requestAnimationFrame(() => summaryRef.current?.focus());
+    if (result.kind === "invalid") {
+      setErrors(bundleId, result.errors); // the materials page shows its own at each material
+      requestAnimationFrame(() => summaryRef.current?.focus());
+    }
   };
 
   return (
@@ -205,6 +218,25 @@ export function ReviewPage({ bundleId }: { bundleId: string }) {
         <h2 class="review__heading" id="review-materials">
           {t.materialsTitle}
         </h2>
+        <dl class="summary">
+          {materials.map((m) => {
+            const license = standInFor(m.id);
+            return (
+              <div class="summary__row" key={m.id} data-material={m.id}>
+                <dt class="summary__key">{m.label[locale]}</dt>
+                <dd class="summary__value">
+                  {license ? (
+                    t.licenseUsed(license.name[locale], license.holderName)
+                  ) : draft.materials[m.id] !== undefined ? (
+                    t.uploaded
+                  ) : (
+                    <span class="summary__empty">{m.required ? t.materialMissing : t.none}</span>
+                  )}
+                </dd>
+              </div>
+            );
+          })}
+        </dl>
         <p>{missing.length === 0 ? t.materialsAllThere : t.materialsMissing(missing.map((m) => m.label[locale]).join(t.listSeparator))}</p>
         <Link href={paths.materials(bundleId)} class="summary__change">
           {t.change}

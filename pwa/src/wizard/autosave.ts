@@ -185,6 +185,19 @@ export async function flush(bundleId: string): Promise<string | null> {
   return s.server?.id ?? null;
 }
 
+/**
+ * The server draft's id, creating it from these answers when there is none yet (a resident
+ * who signed in only now): e-licences are linked to the server draft.
+ */
+export async function serverDraftId(bundleId: string, draft: Draft): Promise<string | null> {
+  const s = slot(bundleId);
+  if (!s.server && !s.timer && !s.running && isSignedIn()) {
+    s.latest = draft;
+    run(bundleId, s);
+  }
+  return flush(bundleId);
+}
+
 export function saveState(bundleId: string): SaveState {
   return slot(bundleId).state;
 }

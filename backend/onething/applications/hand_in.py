@@ -1,0 +1,161 @@
+"""Materials handed in with a submission: verified uploads named by id, and the e-licenses the
+applicant linked to the draft in their place — each re-checked at submission, since a license
+may have been revoked or its grant ended since it was linked. Every required material the
+merged form asks for must be there; optional ones stay optional (容缺 is a department's
+decision after intake, not the platform's)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select, update
+
+from onething.applications.material_rules import asked_materials, license_unusable, missing
+from onething.applications.models import Draft, Material
+from onething.core.errors import FieldError
+from onething.licenses.grants import usable_condition
+from onething.licenses.models import DraftLicense, License, LicenseEvent, LicenseUse
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from datetime import datetime
+
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from onething.applications.access import Who
+    from onething.catalog.form import MergedForm
+    from onething.catalog.model import Catalog
+
+
+@dataclass
+class HandIn:
+    """What a valid submission hands in: upload ids, and (material, license id) stand-ins."""
+
+    uploads: dict[uuid.UUID, str] = field(default_factory=dict)  # upload id -> material
+    licenses: list[tuple[str, uuid.UUID]] = field(default_factory=list)
+
+    def summary(self) -> dict[str, list[str]]:
+        """For the timeline: which materials came how (catalog ids only, nothing personal)."""
+        return {
+            "uploaded": sorted(set(self.uploads.values())),
+            "licenses": sorted(m for m, _ in self.licenses),
+        }
+
+
+def _unusable_upload(index: int) -> FieldError:
+    return FieldError(
+        field=f"materials[{index}]",
+        code="material.unusable",
+        message_zh="该材料不存在、未通过校验、已被使用或本事项不需要",
+        message_en="This material is unknown, not verified, already used, or not needed by "
+        "this application",
+    )
+
+
+async def check_hand_in(
+    session: AsyncSession,
+    catalog: Catalog,
+    form: MergedForm,
+    answers: Mapping[str, object],
+    *,
+    owner_id: uuid.UUID,
+    upload_ids: list[uuid.UUID],
+    draft_id: uuid.UUID | None,
+    now: datetime,
+) -> tuple[HandIn, list[FieldError]]:
+    """What would be handed in, and every problem with it (nothing is written here)."""
+    asked = asked_materials(form, answers)
+    wanted = {m.material: m for m in asked}
+    plan, errors = HandIn(), []
+    if upload_ids:
+        rows = (
+            await session.execute(
+                select(Material)
+                .where(Material.id.in_(upload_ids), Material.owner_id == owner_id)
+                .with_for_update()
+            )
+        ).scalars()
+        found = {m.id: m for m in rows}
+        for index, upload_id in enumerate(upload_ids):
+            row = found.get(upload_id)
+            if (
+                row is None
+                or row.status != "verified"
+                or row.application_id is not None
+                or row.bundle != form.bundle
+                or row.material not in wanted
+            ):
+                errors.append(_unusable_upload(index))
+            else:
+                plan.uploads[row.id] = row.material
+    refused: set[str] = set()
+    if draft_id is not None:
+        linked = await session.execute(
+            select(
+                DraftLicense.material,
+                DraftLicense.license_id,
+                License.license_type,
+                usable_condition(owner_id, purpose=form.bundle, now=now).label("usable"),
+            )
+            .join(License, License.id == DraftLicense.license_id)
+            .join(Draft, Draft.id == DraftLicense.draft_id)
+            .where(DraftLicense.draft_id == draft_id, Draft.owner_id == owner_id)
+            .order_by(DraftLicense.material)
+        )
+        for material, license_id, license_type, usable in linked:
+            merged = wanted.get(material)
+            if merged is None:
+                continue  # an answer changed since: the form no longer asks for it
+            if usable and license_type in merged.replaced_by:
+                plan.licenses.append((material, license_id))
+            else:
+                refused.add(material)
+                errors.append(license_unusable(catalog, material))
+    handed = set(plan.uploads.values()) | {m for m, _ in plan.licenses} | refused
+    errors += [missing(catalog, m) for m in asked if m.required and m.material not in handed]
+    return plan, errors
+
+
+async def hand_in(
+    session: AsyncSession,
+    plan: HandIn,
+    *,
+    application_id: uuid.UUID,
+    owner_id: uuid.UUID,
+    who: Who,
+    now: datetime,
+) -> None:
+    """Write what `check_hand_in` accepted (in the submission's transaction)."""
+    if plan.uploads:
+        await session.execute(
+            update(Material)
+            .where(Material.id.in_(list(plan.uploads)))
+            .values(application_id=application_id)
+        )
+    if not plan.licenses:
+        return
+    session.add_all(
+        LicenseUse(
+            id=uuid.uuid4(),
+            license_id=license_id,
+            application_id=application_id,
+            material=material,
+            used_by=owner_id,
+            at=now,
+        )
+        for material, license_id in plan.licenses
+    )
+    detail_act = {"act": who.act_sub} if who.act_sub else {}
+    session.add_all(
+        LicenseEvent(
+            license_id=license_id,
+            at=now,
+            kind="used",
+            actor_sub=who.sub,
+            client_id=who.client_id,
+            detail={"application": str(application_id), "material": material, **detail_act},
+        )
+        for material, license_id in plan.licenses
+    )
