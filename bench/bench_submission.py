@@ -4,9 +4,11 @@ pgbench's rate is the ceiling the database allows for that write; the API's shar
 the Python layers cost.
 
 Each submission is a real newborn-birth one: from its own draft, which the other parent has
-confirmed (co-applicant confirmation). Those drafts and confirmations are prepared before the
-clock starts, written with the applications code itself (sealing, the facts' keyed digest), as
-the residents and their tokens are; the submission then checks and consumes the confirmation.
+confirmed (co-applicant confirmation), with its required materials — four e-licenses linked to
+the draft, shared by a grant, and a verified upload (`submission_materials.py`). Those drafts,
+confirmations and materials are prepared before the clock starts, written with the
+applications code itself (sealing, the facts' keyed digest), as the residents and their tokens
+are; the submission then checks and consumes the confirmation and re-checks every material.
 
 The stack is the real one (embedded PostgreSQL and SeaweedFS, granian, migrations, seed); the
 worker is not started, so dispatch jobs queue up and do not compete for the cores. Each request
@@ -35,6 +37,9 @@ from onething.core.processes import ChildProcess, free_port, spawn, wait_until
 from onething.core.settings import REPO_ROOT, DatabaseSettings, Settings
 
 sys.path.insert(0, str(REPO_ROOT / "tests"))
+sys.path.insert(0, str(Path(__file__).parent))
+from submission_materials import draft_materials, shared_licenses
+
 from newborn_samples import newborn_answers
 
 CONNECTIONS = int(os.environ.get("BENCH_CONCURRENCY", "16"))
@@ -44,6 +49,8 @@ RESIDENTS = 64
 # Confirmed drafts prepared per wrk run; one is used up per submission.
 DRAFTS_PER_RUN = int(os.environ.get("BENCH_DRAFTS", str(600 * SECONDS)))
 RESULTS = REPO_ROOT / "bench" / "results"
+# A prepared submission: (owner index, draft id, id of its verified upload).
+Prepared = tuple[int, str, str]
 
 
 def _body() -> dict[str, object]:
@@ -60,9 +67,10 @@ def _body() -> dict[str, object]:
 
 async def _confirmed_drafts(
     settings: Settings, owners: list[str], body: dict[str, object], count: int
-) -> list[tuple[int, str]]:
-    """`count` saved drafts of `body`, each confirmed by the other parent: (owner index, draft
-    id). Written in bulk with the applications code (sealed answers and facts, the digest)."""
+) -> list[Prepared]:
+    """`count` saved drafts of `body`, each confirmed by the other parent and with its
+    materials: (owner index, draft id, upload id). Written in bulk with the applications code
+    (sealed answers and facts, the digest)."""
     import uuid as uuid_
 
     from onething.applications.co_applicants import FACTS_TABLE, co_signed_services, digest
@@ -87,12 +95,13 @@ async def _confirmed_drafts(
     engine = create_engine(settings.database)
     sessionmaker = create_sessionmaker(engine)
     now = dt.datetime.now(dt.UTC)
-    made: list[tuple[int, str]] = []
+    made: list[Prepared] = []
     drafts: list[Draft] = []
-    requests: list[CoApplicantRequest] = []
+    requests: list[object] = []
     async with sessionmaker() as session:
         session.add(father)
         await session.flush()
+        licenses = await shared_licenses(session, settings, owners, now=now)
         for n in range(count):
             owner = n % len(owners)
             draft = Draft(
@@ -126,9 +135,10 @@ async def _confirmed_drafts(
                 decided_client="onething-pwa",
             )
             request.facts_encrypted = seal(ctx.cipher, facts, table=FACTS_TABLE, row_id=request.id)
+            materials, upload = draft_materials(draft.id, draft.owner_id, licenses, now)
             drafts.append(draft)
-            requests.append(request)
-            made.append((owner, str(draft.id)))
+            requests += [request, *materials]
+            made.append((owner, str(draft.id), str(upload)))
             if len(drafts) == 500 or n == count - 1:
                 # No ORM relationship orders the inserts: the drafts first, then what names them.
                 session.add_all(drafts)
@@ -143,7 +153,7 @@ async def _confirmed_drafts(
 
 def _draft_pools(
     settings: Settings, owners: list[str], body: dict[str, object]
-) -> tuple[tuple[int, str], list[tuple[int, str]], list[tuple[int, str]]]:
+) -> tuple[Prepared, list[Prepared], list[Prepared]]:
     """One confirmed draft for the first submission, then one pool per wrk run."""
     drafts = asyncio.run(_confirmed_drafts(settings, owners, body, 2 * DRAFTS_PER_RUN + 1))
     return drafts[0], drafts[1 : DRAFTS_PER_RUN + 1], drafts[DRAFTS_PER_RUN + 1 :]
@@ -198,9 +208,10 @@ async def _residents_and_tokens(settings: Settings) -> tuple[list[str], list[str
 
 WRK_SCRIPT = """
 local tokens = {%(tokens)s}
--- {token index (1-based), draft id}: each confirmed draft is submitted once
+-- {token index (1-based), draft id, upload id}: each confirmed draft is submitted once
 local drafts = {%(drafts)s}
 local head = %(head)s
+local mid = %(mid)s
 local tail = %(tail)s
 local counter = 0
 local next_thread = 0
@@ -217,7 +228,8 @@ request = function()
   headers["Content-Type"] = "application/json"
   headers["Authorization"] = "Bearer " .. tokens[draft[1]]
   headers["Idempotency-Key"] = string.format("bench-%(run)s-%%d-%%d", thread_id, counter)
-  return wrk.format("POST", "/api/v1/applications", headers, head .. draft[2] .. tail)
+  local body = head .. draft[3] .. mid .. draft[2] .. tail
+  return wrk.format("POST", "/api/v1/applications", headers, body)
 end
 local reported = 0
 response = function(status, headers, body)
@@ -230,15 +242,20 @@ end
 
 
 def _wrk(
-    base: str, tokens: list[str], body: dict[str, object], drafts: list[tuple[int, str]]
+    base: str, tokens: list[str], body: dict[str, object], drafts: list[Prepared]
 ) -> dict[str, float]:
-    marker = "DRAFT-ID"
-    text = json.dumps({**body, "draft_id": marker}, ensure_ascii=False)
-    head, tail = text.split(marker)
+    text = json.dumps(
+        {**body, "materials": ["UPLOAD-ID"], "draft_id": "DRAFT-ID"}, ensure_ascii=False
+    )
+    head, rest = text.split("UPLOAD-ID")
+    mid, tail = rest.split("DRAFT-ID")
     script = WRK_SCRIPT % {
         "tokens": ", ".join(json.dumps(t) for t in tokens),
-        "drafts": ", ".join(f'{{{owner + 1}, "{draft}"}}' for owner, draft in drafts),
+        "drafts": ", ".join(
+            f'{{{owner + 1}, "{draft}", "{upload}"}}' for owner, draft, upload in drafts
+        ),
         "head": json.dumps(head, ensure_ascii=False),
+        "mid": json.dumps(mid, ensure_ascii=False),
         "tail": json.dumps(tail, ensure_ascii=False),
         "run": secrets.token_hex(4),
     }
@@ -372,13 +389,14 @@ async def _count_applications(settings: Settings) -> int:
         await connection.close()
 
 
-def _one_submission(port: int, token: str, body: dict[str, object], draft: str) -> None:
+def _one_submission(port: int, token: str, body: dict[str, object], prepared: Prepared) -> None:
     """A single request first: a benchmark of error answers measures nothing."""
     import httpx
 
+    _, draft, upload = prepared
     answer = httpx.post(
         f"http://127.0.0.1:{port}/api/v1/applications",
-        json={**body, "draft_id": draft},
+        json={**body, "materials": [upload], "draft_id": draft},
         headers={"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())},
         timeout=30,
     )
@@ -391,11 +409,11 @@ def _warm_up(
     port: int,
     tokens: list[str],
     body: dict[str, object],
-    first: tuple[int, str],
-    drafts: list[tuple[int, str]],
+    first: Prepared,
+    drafts: list[Prepared],
 ) -> None:
     """One checked submission, then a wrk run to fill caches and prepared statements."""
-    _one_submission(port, tokens[first[0]], body, first[1])
+    _one_submission(port, tokens[first[0]], body, first)
     _wrk(f"http://127.0.0.1:{port}", tokens, body, drafts)
 
 

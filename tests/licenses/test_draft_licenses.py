@@ -23,7 +23,7 @@ from onething.licenses.context import LicensesContext
 from onething.licenses.demo import seed_demo_licenses
 from onething.licenses.models import License, LicenseUse
 
-SCOPE = "openid applications licenses"
+SCOPE = "openid applications:read applications:write licenses:read"
 # Materials the default newborn-birth form requires (the discharge record has no e-license).
 REQUIRED = {
     "discharge-record",
@@ -323,7 +323,7 @@ async def test_an_agent_links_the_residents_license_without_opening_the_wallet(
         )
     acting = await tokens.issue(
         str(people.resident.id),
-        scope="openid applications licenses bundle:newborn-birth",
+        scope="openid applications:read applications:write licenses:read bundle:newborn-birth",
         act={"sub": str(people.agent.id)},
     )
     body = await submittable(api, tokens, people, mother, materials=False)
@@ -343,7 +343,7 @@ async def test_an_agent_links_the_residents_license_without_opening_the_wallet(
     # Someone else's agent token (another bundle) gets nothing.
     other = await tokens.issue(
         str(people.resident.id),
-        scope="applications bundle:school-enrolment",
+        scope="applications:read bundle:school-enrolment",
         act={"sub": str(people.agent.id)},
     )
     assert (

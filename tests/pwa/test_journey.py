@@ -194,6 +194,12 @@ async def test_a_resident_submits_newborn_birth_and_sees_a_clerks_approval_on_th
     await expect(main).not_to_contain_text(pages["benefit"]["card_number"])
     # The marriage certificate was handed in for other services, so it is not shown here.
     await expect(main).not_to_contain_text("marriage-certificate")
+    # Her ID card came as an e-license: shown with its identifier, status and signature check.
+    card_license = main.locator(".task-license", has_text="mother-id-card")
+    await expect(card_license).to_contain_text("居民身份证")
+    await expect(card_license).to_contain_text("证照标识：1.2.156.3005.2.")
+    await expect(card_license).to_contain_text("有效")
+    await expect(card_license).to_contain_text("签名核验通过")
     for decision in ("受理", "开始审核", "办结"):
         await clerk.locator(".decisions").get_by_role("button", name=decision, exact=True).click()
         await clerk.locator("form.decision").get_by_role("button", name=decision, exact=True).click()

@@ -201,6 +201,23 @@ async def submit_application(
     return view, False
 
 
+async def _launch_of(
+    session: AsyncSession, ctx: ApplicationsContext, data: ApplicationSubmit, owner_id: uuid.UUID
+) -> tuple[str | None, dict[str, str]]:
+    """The mini-app that launched the draft being submitted, and the facts submitted exactly
+    as it gave them (a value the resident changed is theirs)."""
+    # Imported here: drafts imports this module.
+    from onething.applications.drafts import DRAFTS_TABLE
+
+    if data.draft_id is None:
+        return None, {}
+    draft = await session.get(Draft, data.draft_id)
+    if draft is None or draft.owner_id != owner_id or draft.launched_by is None:
+        return None, {}
+    before = unseal(ctx.cipher, draft.answers_encrypted, table=DRAFTS_TABLE, row_id=draft.id)
+    return draft.launched_by, sources_kept(draft.prefill_sources, before, data.answers)
+
+
 async def owned_application(
     session: AsyncSession, caller: Caller, application_id: uuid.UUID, *, scope: str
 ) -> Application:

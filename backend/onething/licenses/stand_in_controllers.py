@@ -1,5 +1,6 @@
-"""Routes of "use my e-license instead" on a draft (tokens with scope `applications`: the
-resident, or their agent for the bundle — see `stand_ins`)."""
+"""Routes of "use my e-license instead" on a draft (tokens with `applications:read` to list,
+`applications:write` to link or unlink: the resident, or their agent for the bundle — see
+`stand_ins`)."""
 
 from __future__ import annotations
 

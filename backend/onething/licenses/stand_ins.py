@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 
-from onething.applications.access import Who, require_owner
+from onething.applications.access import READ, WRITE, Who, require_owner
 from onething.applications.drafts import DRAFTS_TABLE
 from onething.applications.material_rules import asked_materials
 from onething.applications.models import Draft
@@ -42,13 +42,19 @@ if TYPE_CHECKING:
 
 
 async def _draft(
-    session: AsyncSession, ctx: LicensesContext, caller: Caller, draft_id: uuid.UUID
+    session: AsyncSession,
+    ctx: LicensesContext,
+    caller: Caller,
+    draft_id: uuid.UUID,
+    *,
+    scope: str,
 ) -> tuple[Draft, list[MergedMaterial]]:
-    """The caller's draft (404 otherwise) and the materials asked under its saved answers."""
+    """The caller's draft (404 otherwise: not theirs, or `scope` missing from the token) and
+    the materials asked under its saved answers."""
     draft = await session.get(Draft, draft_id)
     if draft is None:
         raise ProblemError(NOT_FOUND)
-    require_owner(caller, draft.owner_id, draft.bundle)
+    require_owner(caller, draft.owner_id, draft.bundle, scope=scope)
     form = merged_form(
         ctx.catalog, draft.bundle, draft.situation_answers, list(draft.optional_services)
     )
@@ -147,7 +153,7 @@ async def draft_materials(
     *,
     now: dt.datetime,
 ) -> list[DraftMaterial]:
-    draft, asked = await _draft(session, ctx, caller, draft_id)
+    draft, asked = await _draft(session, ctx, caller, draft_id, scope=READ)
     return await _views(session, ctx, caller, draft, asked, now=now)
 
 
@@ -168,7 +174,7 @@ async def link_license(
     now: dt.datetime,
 ) -> DraftMaterial:
     """The license stands in for `material` on the draft (replacing an earlier choice)."""
-    draft, asked = await _draft(session, ctx, caller, draft_id)
+    draft, asked = await _draft(session, ctx, caller, draft_id, scope=WRITE)
     merged = next((m for m in asked if m.material == material), None)
     if merged is None:
         raise _invalid(
@@ -236,7 +242,7 @@ async def unlink_license(
     material: str,
 ) -> None:
     """The material goes back to needing an upload (idempotent)."""
-    draft, _ = await _draft(session, ctx, caller, draft_id)
+    draft, _ = await _draft(session, ctx, caller, draft_id, scope=WRITE)
     await session.execute(
         delete(DraftLicense).where(
             DraftLicense.draft_id == draft.id, DraftLicense.material == material

@@ -227,11 +227,19 @@ export function TaskPage({ taskId }: { taskId: string }) {
         <h2 id="materials-heading" class="intro__heading">
           {t.taskMaterials}
         </h2>
-        {task.materials.length === 0 ? <p>{t.none}</p> : null}
+        {task.materials.length === 0 && task.licenses.length === 0 ? <p>{t.none}</p> : null}
         <ul class="plain-list">
           {task.materials.map((m) => (
             <li key={m.id}>
               {m.material} <span class="card__meta">{m.contentType}</span>
+            </li>
+          ))}
+          {task.licenses.map((l) => (
+            <li key={l.identifier} class="task-license">
+              {l.name} <span class="card__meta">{l.material ?? ""}</span>
+              <span class="card__meta"> {t.licenseIdentifier(l.identifier)}</span>
+              <span class="card__meta"> {l.statusLabel[locale]}</span>
+              <span class="card__meta"> {l.signatureValid ? t.signatureValid : t.signatureInvalid}</span>
             </li>
           ))}
         </ul>

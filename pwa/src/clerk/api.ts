@@ -21,6 +21,14 @@ export interface MaterialRef {
   size: number | null;
 }
 
+export interface TaskLicense {
+  identifier: string;
+  name: string;
+  material: string | null;
+  statusLabel: Localized;
+  signatureValid: boolean;
+}
+
 export interface DepartmentTask {
   taskId: string;
   bundle: string;
@@ -30,6 +38,8 @@ export interface DepartmentTask {
   answers: Record<string, Record<string, unknown>>;
   upstream: { service: string; elements: Record<string, unknown> }[];
   materials: MaterialRef[];
+  /** E-licenses standing in for this service's materials, or issued upstream. */
+  licenses: TaskLicense[];
   pending: Record<string, unknown> | null;
   allowedEvents: string[];
 }
@@ -102,6 +112,22 @@ export async function fetchDepartmentTask(taskId: string): Promise<Fetched<Depar
           : [],
       )
     : [];
+  const licenses = Array.isArray(raw["licenses"])
+    ? raw["licenses"].flatMap((l: unknown) => {
+        if (!isRecord(l) || typeof l["identifier"] !== "string" || typeof l["name"] !== "string") return [];
+        const label = isRecord(l["status_label"]) ? l["status_label"] : {};
+        const zh = str(label["zh"]) ?? "";
+        return [
+          {
+            identifier: l["identifier"],
+            name: l["name"],
+            material: str(l["material"]),
+            statusLabel: { "zh-CN": zh, en: str(label["en"]) ?? zh },
+            signatureValid: l["signature_valid"] === true,
+          },
+        ];
+      })
+    : [];
   return {
     kind: "ok",
     value: {
@@ -113,6 +139,7 @@ export async function fetchDepartmentTask(taskId: string): Promise<Fetched<Depar
       answers,
       upstream,
       materials,
+      licenses,
       pending: isRecord(raw["pending"]) ? raw["pending"] : null,
       allowedEvents: strings(raw["allowed_events"]),
     },

@@ -120,6 +120,8 @@ export const en: Messages = {
   uploadInstead: "Upload instead",
   licenseFailed: "That did not work. Please try again.",
   materialMissing: "Not provided yet",
+  signatureValid: "Signature verified",
+  signatureInvalid: "Signature does not verify",
 
   submit: "Submit application",
   submitting: "Submitting…",

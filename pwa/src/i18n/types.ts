@@ -132,6 +132,8 @@ export interface Messages {
   uploadInstead: string;
   licenseFailed: string;
   materialMissing: string;
+  signatureValid: string;
+  signatureInvalid: string;
 
   // Submission.
   submit: string;

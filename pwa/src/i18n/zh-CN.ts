@@ -115,6 +115,8 @@ export const zhCN: Messages = {
   uploadInstead: "改为上传",
   licenseFailed: "没有成功，请重试。",
   materialMissing: "尚未提供",
+  signatureValid: "签名核验通过",
+  signatureInvalid: "签名核验未通过",
 
   submit: "提交申请",
   submitting: "正在提交…",

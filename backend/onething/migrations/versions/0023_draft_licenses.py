@@ -1,7 +1,7 @@
 """Licenses linked to a draft's materials before submission ("use my e-license instead").
 
 Revision ID: 0023_draft_licenses
-Revises: 0060_notify
+Revises: 0083_launches
 Create Date: 2026-12-02
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0023_draft_licenses"
-down_revision: str | Sequence[str] | None = "0060_notify"
+down_revision: str | Sequence[str] | None = "0083_launches"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
