@@ -277,6 +277,9 @@ async def test_a_license_revoked_or_unshared_since_linking_no_longer_counts(
     assert listed["father-id-card"]["license_usable"] is False
     assert listed["mother-id-card"]["license_usable"] is False
     assert listed["father-id-card"]["choices"] == []
+    # Nor can they be linked again.
+    relinked = await _link(api, mother, draft, "mother-id-card", ids["mother:resident-id-card"])
+    assert relinked.status_code == 404
     refused = await api.post("/api/v1/applications", json=body, headers={**mother, **new_key()})
     assert refused.status_code == 422, refused.text
     assert sorted((e["field"], e["code"]) for e in refused.json()["errors"]) == [

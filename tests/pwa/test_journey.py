@@ -103,14 +103,18 @@ async def test_a_resident_submits_newborn_birth_and_sees_a_clerks_approval_on_th
     # the presigned POST; the hospital's discharge record is forgotten for now.
     card = page.locator("#material-mother-id-card-item")
     await expect(card.locator("[data-license]")).to_contain_text("使用王芳的“居民身份证”")
+    await card.scroll_into_view_if_needed()
+    await page.screenshot(path=screenshot_path("pwa-materials"))
     await provide_materials(
         page,
         licenses=("mother-id-card",),
         uploads=("marriage-certificate", "father-id-card", "household-register"),
     )
     await expect(card).to_contain_text("证照标识：1.2.156.3005.2.")
+    # Nothing wider than the phone (the identifier wraps).
+    assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert await axe_violations(page) == []
-    await page.screenshot(path=screenshot_path("pwa-materials"))
+    await page.screenshot(path=screenshot_path("pwa-materials-linked"))
 
     await page.get_by_role("link", name="检查填写内容").click()
     await page.wait_for_url(f"**/bundles/{NEWBORN}/review")
