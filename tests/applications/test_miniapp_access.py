@@ -5,58 +5,30 @@ changes a submitted application or edits the draft it launched."""
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
-
 from application_helpers import People, Tokens, new_key, submission, submittable
-from launch_helpers import HOSPITAL, HOSPITAL_SCOPE, birth_facts, launch, register_hospital
+from launch_helpers import (
+    HOSPITAL,
+    HOSPITAL_SCOPE,
+    birth_facts,
+    consent_to_hospital,
+    launch,
+    launched_application,
+    register_hospital,
+)
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from onething.identity.models import Consent, User
-
 Client = AsyncTestClient[Litestar]
-
-
-async def _launched_application(
-    api: Client, tokens: Tokens, people: People, resident: User, hospital: dict[str, str]
-) -> tuple[str, dict[str, Any]]:
-    """The hospital launches a draft for `resident`, who completes and submits it in the PWA."""
-    created = await api.post("/api/v1/drafts", json=launch(birth_facts()), headers=hospital)
-    assert created.status_code == 201, created.text
-    own = await tokens.issue(str(resident.id))
-    ready = await submittable(
-        api, tokens, people, own, draft=(created.json()["id"], created.headers["etag"])
-    )
-    submitted = await api.post("/api/v1/applications", json=ready, headers={**own, **new_key()})
-    assert submitted.status_code == 201, submitted.text
-    return created.json()["id"], submitted.json()
-
-
-async def _consent(
-    sessionmaker: async_sessionmaker[AsyncSession], user: User, scopes: str = HOSPITAL_SCOPE
-) -> None:
-    now = dt.datetime.now(dt.UTC)
-    async with sessionmaker() as session, session.begin():
-        session.add(
-            Consent(
-                user_id=user.id,
-                client_id=HOSPITAL,
-                scopes=sorted(scopes.split()),
-                granted_at=now,
-                updated_at=now,
-            )
-        )
 
 
 async def test_a_mini_app_follows_the_application_it_launched_and_nothing_else(
     api: Client, people: People, tokens: Tokens, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
     await register_hospital(sessionmaker)
-    await _consent(sessionmaker, people.resident)
+    await consent_to_hospital(sessionmaker, people.resident)
     hospital = await tokens.issue(str(people.resident.id), client_id=HOSPITAL, scope=HOSPITAL_SCOPE)
-    _, launched = await _launched_application(api, tokens, people, people.resident, hospital)
+    launched = await launched_application(api, tokens, people, people.resident)
     # The same resident's application made in the PWA alone.
     own = await tokens.issue(str(people.resident.id))
     body = submission()
@@ -97,10 +69,7 @@ async def test_another_residents_application_stays_closed_to_a_mini_app_that_lau
     for_other = await tokens.issue(
         str(people.other_resident.id), client_id=HOSPITAL, scope=HOSPITAL_SCOPE
     )
-    _, theirs = await _launched_application(
-        api, tokens, people, people.resident,
-        await tokens.issue(str(people.resident.id), client_id=HOSPITAL, scope=HOSPITAL_SCOPE),
-    )  # fmt: skip
+    theirs = await launched_application(api, tokens, people, people.resident)
     answer = await api.get(f"/api/v1/applications/{theirs['id']}", headers=for_other)
     assert answer.status_code == 404
     assert (await api.get("/api/v1/applications", headers=for_other)).json() == []
@@ -147,9 +116,9 @@ async def test_withdrawn_consent_ends_the_mini_apps_access_at_once(
     api: Client, people: People, tokens: Tokens, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
     await register_hospital(sessionmaker)
-    await _consent(sessionmaker, people.resident)
+    await consent_to_hospital(sessionmaker, people.resident)
     hospital = await tokens.issue(str(people.resident.id), client_id=HOSPITAL, scope=HOSPITAL_SCOPE)
-    _, launched = await _launched_application(api, tokens, people, people.resident, hospital)
+    launched = await launched_application(api, tokens, people, people.resident)
     url = f"/api/v1/applications/{launched['id']}"
     assert (await api.get(url, headers=hospital)).status_code == 200
     own = await tokens.issue(str(people.resident.id))
@@ -163,7 +132,7 @@ async def test_a_token_without_the_read_scope_reads_nothing(
 ) -> None:
     await register_hospital(sessionmaker)
     hospital = await tokens.issue(str(people.resident.id), client_id=HOSPITAL, scope=HOSPITAL_SCOPE)
-    _, launched = await _launched_application(api, tokens, people, people.resident, hospital)
+    launched = await launched_application(api, tokens, people, people.resident)
     pending = await api.post("/api/v1/drafts", json=launch(birth_facts()), headers=hospital)
     draft_id = pending.json()["id"]
     assert (await api.get(f"/api/v1/drafts/{draft_id}", headers=hospital)).status_code == 200

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from onething.applications import jobs
 from onething.applications.announcements import announce_task
 from onething.applications.catalogs import catalog_for
+from onething.applications.client_events import task_changed
 from onething.applications.decisions import upstream_outputs
 from onething.applications.models import Application, Task
 from onething.applications.services import merged_form
@@ -157,6 +158,7 @@ async def auto_decide(
             now=now,
             detail=detail,
         )
+        await task_changed(session, task, now=now)
     task.decided_at = now
     task.updated_at = now
     await announce_task(session, task, "task.auto_approved", now=now)

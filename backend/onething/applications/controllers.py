@@ -80,14 +80,20 @@ class DraftController(Controller):
         summary="Start a draft application for a bundle",
         responses={
             403: problem_spec("Not the resident or their agent"),
-            422: problem_spec("Invalid"),
+            422: problem_spec(
+                "Invalid, or prefilled values refused field by field (`prefill.<element>`)"
+            ),
         },
     )
     async def create(
         self, data: JSONBody[DraftCreate], caller: CallerDep, apps: Apps, db_session: DbSession
     ) -> Response[DraftView]:
         """An empty draft for the bundle, its gating situations answered; `ETag` is its
-        version, to send back as `If-Match` when saving."""
+        version, to send back as `If-Match` when saving. A mini-app's **prefilled launch**
+        (the resident's token for it, `applications:write`) sends `prefill`: values by data
+        element id, each within the facts its registration asserts; the answer names the
+        mini-app (`launched_by`) and every value still as it gave it (`prefill`, with its
+        source). The resident reviews and submits in the PWA."""
         draft = await drafts.create_draft(db_session, apps, caller, data, now=datetime.now(UTC))
         return _with_etag(draft, 201)
 

@@ -13,6 +13,7 @@ from onething.applications.access import WRITE, Who, require_owner
 from onething.applications.announcements import announce_task
 from onething.applications.calendar import china_date
 from onething.applications.catalogs import catalog_for
+from onething.applications.client_events import task_changed
 from onething.applications.models import Application, Material, Task
 from onething.applications.schemas import ApplicationView, CorrectionSubmit, MaterialSupply
 from onething.applications.sealing import seal, unseal
@@ -172,6 +173,7 @@ async def submit_correction(
         now=now,
         detail={"fields": sorted(_named_fields(data.answers)), "materials": len(data.materials)},
     )
+    await task_changed(session, task, now=now)
     await announce_task(session, task, "task.resubmitted", now=now)
     await session.commit()
     return application_view(application, await tasks_of(session, application.id), ctx.calendar)
@@ -205,6 +207,7 @@ async def supply_material(
         now=now,
         detail={"material": pending.get("material")},
     )
+    await task_changed(session, task, now=now)
     await announce_task(session, task, "task.material_supplied", now=now)
     await session.commit()
     return application_view(application, await tasks_of(session, application.id), ctx.calendar)

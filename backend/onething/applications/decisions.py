@@ -12,6 +12,7 @@ from onething.applications import jobs
 from onething.applications.access import DepartmentCaller, Who, require_department
 from onething.applications.calendar import china_date
 from onething.applications.catalogs import catalog_for
+from onething.applications.client_events import task_changed
 from onething.applications.models import Application, Material, Task
 from onething.applications.schemas import (
     Approval,
@@ -237,6 +238,7 @@ async def decide(
         now=now,
         detail=detail,
     )
+    await task_changed(session, task, now=now)
     if after in {TaskState.APPROVED, TaskState.REFUSED}:
         await enqueue(session, jobs.RELEASE, jobs.ApplicationRef(application_id=application.id))
     service = catalog.services[task.service]

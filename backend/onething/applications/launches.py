@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from onething.catalog.validate import validate_answers
 from onething.core.errors import FieldError
-from onething.identity.client_registry import covers
+from onething.identity.client_authority import covers
 
 if TYPE_CHECKING:
     import datetime as dt

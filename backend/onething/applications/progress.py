@@ -14,6 +14,7 @@ from sqlalchemy import select
 from onething.applications.announcements import announce_task
 from onething.applications.calendar import china_date
 from onething.applications.catalogs import catalog_for
+from onething.applications.client_events import task_changed
 from onething.applications.models import Application, Task
 from onething.applications.states import (
     OUTPUT_EXISTS,
@@ -108,17 +109,19 @@ async def release_waiting(
             upstream = [by_service[s] for s in task.waits_for if s in by_service]
             if any(TaskState(u.state) in OUTPUT_NEVER for u in upstream):
                 failed = [u.service for u in upstream if TaskState(u.state) in OUTPUT_NEVER]
-                _move(session, task, TaskEvent.UPSTREAM_FAILED, now, {"upstream": failed})
+                await _move(session, task, TaskEvent.UPSTREAM_FAILED, now, {"upstream": failed})
                 changed = True
             elif all(_output_ready(catalog, u, task.service, issued) for u in upstream):
                 task.attachments = _attachments(catalog, by_service, upstream, task.service, issued)
-                _move(session, task, TaskEvent.UPSTREAM_READY, now, {"attached": task.waits_for})
+                await _move(
+                    session, task, TaskEvent.UPSTREAM_READY, now, {"attached": task.waits_for}
+                )
                 released.append(task.id)
                 changed = True
     return released
 
 
-def _move(
+async def _move(
     session: AsyncSession, task: Task, event: TaskEvent, now: datetime, detail: dict[str, Any]
 ) -> None:
     before = task.state
@@ -135,6 +138,7 @@ def _move(
         now=now,
         detail=detail,
     )
+    await task_changed(session, task, now=now)
 
 
 def _output_ready(catalog: Catalog, upstream: Task, service_id: str, issued: Issued) -> bool:
@@ -212,7 +216,7 @@ async def suspend_overdue(session: AsyncSession, *, today: date, now: datetime) 
     for task in waiting:
         deadline = (task.pending or {}).get("deadline")
         if deadline is not None and date.fromisoformat(deadline) < today:
-            _move(session, task, TaskEvent.DEADLINE_MISSED, now, {"deadline": deadline})
+            await _move(session, task, TaskEvent.DEADLINE_MISSED, now, {"deadline": deadline})
             await announce_task(session, task, "task.suspended", now=now)
             suspended.append(task.id)
     return suspended

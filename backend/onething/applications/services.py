@@ -14,6 +14,7 @@ from onething.applications import co_applicants, jobs
 from onething.applications.access import READ, Who, require_applicant, require_owner
 from onething.applications.calendar import china_date
 from onething.applications.catalogs import ensure_published
+from onething.applications.client_events import application_submitted
 from onething.applications.dag import upstream_of
 from onething.applications.hand_in import check_hand_in, hand_in
 from onething.applications.idempotency import IdempotencyScope, claim, remember, request_hash
@@ -189,6 +190,7 @@ async def submit_application(
             now=now,
             detail={"waits_for": task.waits_for} if task.waits_for else {},
         )
+    await application_submitted(session, application, tasks, now=now)
     ready = [jobs.TaskRef(task_id=t.id) for t in tasks if t.state == TaskState.SUBMITTED]
     await enqueue_many(session, jobs.DISPATCH, ready)
     if data.draft_id is not None:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from onething.applications.access import WRITE, Who
 from onething.applications.announcements import announce_task
+from onething.applications.client_events import task_changed
 from onething.applications.models import Task
 from onething.applications.services import owned_application, tasks_of
 from onething.applications.states import (
@@ -152,5 +153,6 @@ async def _close(
         now=now,
         detail={"reason": data.reason} if data.reason else {},
     )
+    await task_changed(session, task, now=now)
     kind = "task.withdrawn" if event == TaskEvent.WITHDRAW else "task.cancelled"
     await announce_task(session, task, kind, now=now)

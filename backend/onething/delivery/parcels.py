@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 from onething.applications.calendar import CHINA_TZ, WorkingCalendar, china_date
 from onething.applications.catalogs import catalog_for
+from onething.applications.client_events import task_changed
 from onething.applications.models import Application, Task
 from onething.applications.sealing import unseal
 from onething.applications.states import (
@@ -417,6 +418,7 @@ async def complete_parcel_tasks(
             now=now,
             detail=detail,
         )
+        await task_changed(session, task, now=now)
 
 
 _TOLD: Final = {

@@ -93,14 +93,16 @@ class WebhookAdminController(Controller):
         caller: CallerDep,
         db_session: DbSession,
         department: FromQuery[str | None] = None,
+        client_id: FromQuery[str | None] = None,
         after: FromQuery[uuid.UUID | None] = None,
         limit: Limit = 50,
     ) -> DeadLetterPage:
-        """Oldest first, with the attempts made and the last error; `after` is the last
-        event id of the previous page."""
+        """Oldest first, with the attempts made and the last error, of departments' systems
+        and mini-apps (`department` or `client_id` narrows to one); `after` is the last event
+        id of the previous page."""
         require_admin(caller)
         return await webhooks.dead_letters(
-            db_session, department=department, after=after, limit=limit
+            db_session, department=department, client_id=client_id, after=after, limit=limit
         )
 
     @post(

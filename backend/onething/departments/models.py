@@ -1,5 +1,7 @@
 """Tables of the departments domain: where each department's system takes webhooks, and the
-webhook events themselves (an outbox: written in the transaction of the change they announce).
+webhook events themselves (an outbox: written in the transaction of the change they announce),
+for a department's system or for a mini-app (a registered client; its URL and secret are on
+its registration).
 """
 
 from __future__ import annotations
@@ -8,7 +10,7 @@ import uuid
 from datetime import datetime
 from typing import Any, Final
 
-from sqlalchemy import DateTime, Index, Integer, String, Text, text
+from sqlalchemy import CheckConstraint, DateTime, Index, Integer, String, Text, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -31,8 +33,8 @@ class DepartmentEndpoint(Base):
 
 
 class WebhookEvent(Base):
-    """One event for one department; its id is the receiver's deduplication key. Dead once its
-    last attempt failed, until an admin replays it."""
+    """One event for one department or one mini-app (exactly one of the two); its id is the
+    receiver's deduplication key. Dead once its last attempt failed, until an admin replays it."""
 
     __tablename__ = "department_webhook_events"
     __table_args__ = (
@@ -41,10 +43,12 @@ class WebhookEvent(Base):
             "dead_at",
             postgresql_where=text("dead_at IS NOT NULL"),
         ),
+        CheckConstraint("(department IS NULL) <> (client_id IS NULL)", name="one_recipient"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    department: Mapped[str] = mapped_column(String(64), index=True)
+    department: Mapped[str | None] = mapped_column(String(64), index=True)
+    client_id: Mapped[str | None] = mapped_column(String(128), index=True)
     kind: Mapped[str] = mapped_column(String(48))
     # What the department may know without asking: ids and states, never answers.
     data: Mapped[dict[str, Any]] = mapped_column(JSONB)

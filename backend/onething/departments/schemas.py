@@ -30,7 +30,8 @@ class EndpointView(msgspec.Struct):
 
 class DeadLetter(msgspec.Struct):
     event_id: uuid.UUID
-    department: str
+    department: str | None  # the recipient: a department's system …
+    client_id: str | None  # … or a mini-app
     type: str
     created_at: datetime
     attempts: int

@@ -1,4 +1,5 @@
-"""Webhooks to department systems: endpoints set by an admin, events written in the same
+"""Webhooks to department systems and to mini-apps: endpoints set by an admin (a mini-app's
+URL and generated secret are on its client registration), events written in the same
 transaction as the change they announce (an outbox), delivery by worker jobs with exponential
 backoff, and dead letters an admin lists and replays.
 
@@ -26,6 +27,8 @@ from onething.departments import jobs
 from onething.departments.models import DepartmentEndpoint, WebhookEvent
 from onething.departments.schemas import DeadLetter, DeadLetterPage, EndpointSet, EndpointView
 from onething.departments.signing import signed_headers
+from onething.identity.client_registry import WEBHOOK_SECRET_CONTEXT
+from onething.identity.models import OAuthClient
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -116,8 +119,37 @@ async def announce(
     )
     if has_endpoint is None:
         return None
+    return await _outbox(
+        session, department=department, client_id=None, kind=kind, data=data, now=now
+    )
+
+
+async def announce_to_client(
+    session: AsyncSession, *, client_id: str, kind: str, data: dict[str, Any], now: datetime
+) -> uuid.UUID:
+    """The same for a mini-app (the caller decided it should hear of this)."""
+    return await _outbox(
+        session, department=None, client_id=client_id, kind=kind, data=data, now=now
+    )
+
+
+async def _outbox(
+    session: AsyncSession,
+    *,
+    department: str | None,
+    client_id: str | None,
+    kind: str,
+    data: dict[str, Any],
+    now: datetime,
+) -> uuid.UUID:
     event = WebhookEvent(
-        id=uuid.uuid4(), department=department, kind=kind, data=data, created_at=now, attempts=0
+        id=uuid.uuid4(),
+        department=department,
+        client_id=client_id,
+        kind=kind,
+        data=data,
+        created_at=now,
+        attempts=0,
     )
     session.add(event)
     await session.flush()
@@ -127,12 +159,17 @@ async def announce(
 
 def event_body(event: WebhookEvent) -> bytes:
     """The JSON a receiver gets: the same bytes on every attempt."""
+    recipient = (
+        {"department": event.department}
+        if event.department is not None
+        else {"client_id": event.client_id}
+    )
     return msgspec.json.encode(
         {
             "id": str(event.id),
             "type": event.kind,
             "created_at": event.created_at.isoformat(),
-            "department": event.department,
+            **recipient,
             "data": event.data,
         }
     )
@@ -164,19 +201,40 @@ async def deliver(
         event = await session.get(WebhookEvent, event_id)
         if event is None or event.delivered_at is not None or event.dead_at is not None:
             return
-        endpoint = await session.get(DepartmentEndpoint, event.department)
         body = event_body(event)
-        target = None
-        if endpoint is not None:
-            secret = cipher.decrypt(
-                endpoint.secret_encrypted, context=f"{SECRET_CONTEXT}:{endpoint.department}"
-            )
-            target = (endpoint.url, secret.encode())
+        target = await _target(session, cipher, event)
     if target is None:
         outcome = _Outcome(ok=False, error="no endpoint configured")
     else:
         outcome = await _post(target[0], target[1], str(event_id), body, settings)
     await _record(sessionmaker, settings, event_id, outcome, now=now)
+
+
+async def _target(
+    session: AsyncSession, cipher: FieldCipher, event: WebhookEvent
+) -> tuple[str, bytes] | None:
+    """Where the event goes now and the key to sign it with: the department's endpoint, or
+    the mini-app's registered webhook (none once it is disabled or its webhook removed)."""
+    if event.department is not None:
+        endpoint = await session.get(DepartmentEndpoint, event.department)
+        if endpoint is None:
+            return None
+        secret = cipher.decrypt(
+            endpoint.secret_encrypted, context=f"{SECRET_CONTEXT}:{endpoint.department}"
+        )
+        return endpoint.url, secret.encode()
+    client = await session.get(OAuthClient, event.client_id)
+    if (
+        client is None
+        or client.disabled_at is not None
+        or client.webhook_url is None
+        or client.webhook_secret_encrypted is None
+    ):
+        return None
+    secret = cipher.decrypt(
+        client.webhook_secret_encrypted, context=f"{WEBHOOK_SECRET_CONTEXT}:{client.client_id}"
+    )
+    return client.webhook_url, secret.encode()
 
 
 async def _post(
@@ -214,7 +272,12 @@ async def _record(
         event.last_error = outcome.error
         if event.attempts >= settings.max_attempts:
             event.dead_at = now
-            log.warning("webhook_dead", event_id=str(event_id), department=event.department)
+            log.warning(
+                "webhook_dead",
+                event_id=str(event_id),
+                department=event.department,
+                client_id=event.client_id,
+            )
             return
         delay = backoff(settings, event.attempts)
         await enqueue(session, jobs.DELIVER, jobs.EventRef(event_id=event.id), delay=delay)
@@ -224,7 +287,12 @@ async def _record(
 
 
 async def dead_letters(
-    session: AsyncSession, *, department: str | None, after: uuid.UUID | None, limit: int
+    session: AsyncSession,
+    *,
+    department: str | None,
+    client_id: str | None = None,
+    after: uuid.UUID | None,
+    limit: int,
 ) -> DeadLetterPage:
     """Events whose last attempt failed, oldest first."""
     query = (
@@ -235,6 +303,8 @@ async def dead_letters(
     )
     if department is not None:
         query = query.where(WebhookEvent.department == department)
+    if client_id is not None:
+        query = query.where(WebhookEvent.client_id == client_id)
     if after is not None:
         cursor = await session.get(WebhookEvent, after)
         if cursor is not None:
@@ -249,6 +319,7 @@ async def dead_letters(
             DeadLetter(
                 event_id=e.id,
                 department=e.department,
+                client_id=e.client_id,
                 type=e.kind,
                 created_at=e.created_at,
                 attempts=e.attempts,
@@ -270,6 +341,7 @@ async def replay(session: AsyncSession, event_id: uuid.UUID) -> DeadLetter:
     view = DeadLetter(
         event_id=event.id,
         department=event.department,
+        client_id=event.client_id,
         type=event.kind,
         created_at=event.created_at,
         attempts=event.attempts,

@@ -22,8 +22,9 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 from sqlalchemy import select, update
 
-from onething.catalog.model import section_of
 from onething.core.errors import CONFLICT, NOT_FOUND, VALIDATION, FieldError, ProblemError
+from onething.identity.client_authority import unknown_assertions
+from onething.identity.client_webhooks import WEBHOOK_EVENT_TYPES, WebhookEventType
 from onething.identity.models import AccessToken, AuthorizationCode, OAuthClient, RefreshToken
 from onething.identity.provider import SCOPES_SUPPORTED
 
@@ -37,24 +38,6 @@ CLIENT_ID_PATTERN: Final = r"^[a-z0-9][a-z0-9-]{2,63}$"
 LOOPBACK: Final = frozenset({"127.0.0.1", "localhost", "::1"})
 WEBHOOK_SECRET_CONTEXT: Final = "oauth_clients.webhook_secret"  # noqa: S105 — a label
 GRANTS: Final = ["authorization_code", "refresh_token"]
-# `asserts` may name a whole dictionary section: `child.*`.
-WHOLE_SECTION: Final = ".*"
-
-
-def unknown_assertions(elements: Collection[str], asserts: Collection[str]) -> list[str]:
-    """Entries of a registration's `asserts` naming no data element or section of the catalog."""
-    sections = {section_of(e) for e in elements}
-    return [
-        a
-        for a in asserts
-        if a not in elements
-        and not (a.endswith(WHOLE_SECTION) and a.removesuffix(WHOLE_SECTION) in sections)
-    ]
-
-
-def covers(asserts: Collection[str], element: str) -> bool:
-    """Whether a client registered as asserting `asserts` is authoritative for `element`."""
-    return element in asserts or f"{section_of(element)}{WHOLE_SECTION}" in asserts
 
 
 class ClientNames(msgspec.Struct, forbid_unknown_fields=True):
@@ -80,6 +63,11 @@ class ClientSettings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     asserts: Annotated[
         list[Annotated[str, msgspec.Meta(max_length=128)]], msgspec.Meta(max_length=100)
     ] = []
+    # The webhook events the client gets (it may change them itself, see
+    # `PUT /client/webhook-subscription`).
+    webhook_events: list[WebhookEventType] = msgspec.field(
+        default_factory=lambda: list(WEBHOOK_EVENT_TYPES)
+    )
 
 
 class ClientRegistration(ClientSettings, kw_only=True):
@@ -99,6 +87,7 @@ class ClientView(msgspec.Struct, kw_only=True):
     webhook_url: str | None
     rate_limit_tier: str
     asserts: list[str]
+    webhook_events: list[str]
     created_at: datetime
     disabled_at: datetime | None
     # Only in the answer that made it: the HMAC key of the client's webhooks, never shown again.
@@ -261,6 +250,7 @@ def view(row: OAuthClient, secret: str | None = None) -> ClientView:
         webhook_url=row.webhook_url,
         rate_limit_tier=row.rate_limit_tier,
         asserts=list(row.asserts),
+        webhook_events=list(row.webhook_events),
         created_at=row.created_at,
         disabled_at=row.disabled_at,
         webhook_secret=secret,
@@ -277,6 +267,7 @@ def _apply(row: OAuthClient, data: ClientSettings, jwks: dict[str, Any]) -> None
     row.webhook_url = data.webhook_url
     row.rate_limit_tier = data.rate_limit_tier
     row.asserts = list(dict.fromkeys(data.asserts))
+    row.webhook_events = list(dict.fromkeys(data.webhook_events))
 
 
 def _new_secret(cipher: FieldCipher, row: OAuthClient) -> str:

@@ -161,6 +161,8 @@ class OAuthClient(Base):
     # The facts a mini-app is an authoritative source of (a hospital: the birth facts), as
     # catalog data element ids or `<section>.*`: what it may prefill when it launches a draft.
     asserts: Mapped[list[str]] = mapped_column(ARRAY(String(128)), server_default="{}")
+    # The webhook event types it subscribed to (client_registry.WEBHOOK_EVENT_TYPES).
+    webhook_events: Mapped[list[str]] = mapped_column(ARRAY(String(48)), server_default="{}")
     disabled_at: Mapped[datetime | None] = mapped_column(_TZ)
     created_at: Mapped[datetime] = mapped_column(_TZ, server_default=func.now())
 

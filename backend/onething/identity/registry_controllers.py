@@ -11,12 +11,16 @@ from litestar.di import NamedDependency, Provide
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody
 
-from onething.core.errors import ProblemDetails
+from onething.core.errors import NOT_FOUND, ProblemDetails, ProblemError
 from onething.identity import client_registry as registry
+from onething.identity import client_webhooks
 from onething.identity.access import Caller, current_caller, require_admin
 from onething.identity.deps import DbSession
+from onething.identity.guards import current_principal
+from onething.identity.tokens import Principal
 
 CallerDep = NamedDependency[Caller]
+PrincipalDep = NamedDependency[Principal]
 
 
 def _problem(description: str) -> ResponseSpec:
@@ -144,3 +148,50 @@ class ClientRegistryController(Controller):
         """Its tokens and unused codes are revoked at once; it can no longer authenticate."""
         require_admin(caller)
         return await registry.disable_client(db_session, client_id, now=datetime.now(UTC))
+
+
+class ClientSubscriptionController(Controller):
+    """A mini-app chooses its webhook events itself, with a token of its own (client
+    credentials: no resident)."""
+
+    path = "/client/webhook-subscription"
+    tags = ["identity"]  # noqa: RUF012
+    dependencies = {"principal": Provide(current_principal)}  # noqa: RUF012
+
+    @get(
+        operation_id="getWebhookSubscription",
+        summary="The webhook events this mini-app gets",
+        responses={404: _problem("Not a registered mini-app's own token")},
+    )
+    async def get_subscription(
+        self, principal: PrincipalDep, db_session: DbSession
+    ) -> client_webhooks.WebhookSubscription:
+        """The event types (`application.submitted`, `task.status_changed`) and the URL the
+        administrator registered. Events come only for applications launched through this
+        mini-app, while the resident's consent stands."""
+        return await client_webhooks.subscription_of(db_session, _itself(principal))
+
+    @put(
+        operation_id="setWebhookSubscription",
+        summary="Choose the webhook events this mini-app gets",
+        responses={
+            404: _problem("Not a registered mini-app's own token"),
+            **_INVALID,
+        },
+    )
+    async def set_subscription(
+        self,
+        data: JSONBody[client_webhooks.WebhookSubscription],
+        principal: PrincipalDep,
+        db_session: DbSession,
+    ) -> client_webhooks.WebhookSubscription:
+        """Replaces the event types (an empty list: none); `webhook_url` is ignored — the
+        administrator sets it with the registration."""
+        return await client_webhooks.subscribe(db_session, _itself(principal), data)
+
+
+def _itself(principal: Principal) -> str:
+    """The client acting as itself (client_credentials), never on a resident's behalf."""
+    if principal.sub != principal.client_id or principal.act is not None:
+        raise ProblemError(NOT_FOUND)
+    return principal.client_id

@@ -40,6 +40,15 @@ def provider_route_handlers(settings: Settings) -> list[ControllerRouterHandler]
 
 
 def api_handlers() -> list[ControllerRouterHandler]:
-    from onething.identity.registry_controllers import ClientRegistryController
+    from onething.identity.registry_controllers import (
+        ClientRegistryController,
+        ClientSubscriptionController,
+    )
 
-    return [MeController, ConsentController, DelegationController, ClientRegistryController]
+    return [
+        MeController,
+        ConsentController,
+        DelegationController,
+        ClientRegistryController,
+        ClientSubscriptionController,
+    ]

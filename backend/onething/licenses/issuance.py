@@ -15,6 +15,7 @@ from sqlalchemy import func, select, text
 
 from onething.applications.calendar import china_date
 from onething.applications.catalogs import catalog_for
+from onething.applications.client_events import task_changed
 from onething.applications.decisions import OUTPUT_TABLE
 from onething.applications.models import Application, Task
 from onething.applications.sealing import seal, unseal
@@ -128,7 +129,7 @@ async def issue_for_application(
                 application_id=application.id,
                 now=now,
             )
-        _mark_issued(session, task, existing, now)
+        await _mark_issued(session, task, existing, now)
     return issued
 
 
@@ -188,7 +189,9 @@ async def user_by_id_number(
     return found
 
 
-def _mark_issued(session: AsyncSession, task: Task, license_row: License, now: dt.datetime) -> None:
+async def _mark_issued(
+    session: AsyncSession, task: Task, license_row: License, now: dt.datetime
+) -> None:
     before = TaskState(task.state)
     task.state = transition(before, TaskEvent.ISSUE, Actor.SYSTEM).value
     task.updated_at = now
@@ -203,6 +206,7 @@ def _mark_issued(session: AsyncSession, task: Task, license_row: License, now: d
         now=now,
         detail={"license": license_row.identifier},
     )
+    await task_changed(session, task, now=now)
 
 
 async def _next_index(session: AsyncSession, department: str) -> int:
