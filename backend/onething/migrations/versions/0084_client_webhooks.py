@@ -2,7 +2,7 @@
 or for a registered client; each client's subscribed event types.
 
 Revision ID: 0084_client_webhooks
-Revises: 0083_launches
+Revises: 0023_draft_licenses
 Create Date: 2026-12-02
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0084_client_webhooks"
-down_revision: str | Sequence[str] | None = "0083_launches"
+down_revision: str | Sequence[str] | None = "0023_draft_licenses"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
