@@ -36,8 +36,14 @@ SCOPES: Final[dict[str, str]] = {
     "profile": "The resident's name",
     "phone": "The resident's mobile number",
     "id_number": "The resident's national ID number",
-    "applications:read": "Read the resident's drafts, materials, applications and progress",
-    "applications:write": "Create and change the resident's drafts, materials and applications",
+    "applications:read": (
+        "Read the resident's drafts, materials, applications and progress "
+        "(a mini-app: only those launched through it)"
+    ),
+    "applications:write": (
+        "Create and change the resident's drafts, materials and applications "
+        "(a mini-app: a prefilled launch only)"
+    ),
     "licenses:read": "The resident's e-license wallet and sharing grants",
     "bundles:read": "The catalog of bundles, as a client acting as itself (client credentials)",
     "offline_access": "Refresh tokens (access while the resident is away, up to 30 days)",

@@ -34,13 +34,16 @@ SCOPE_LABELS: Final[dict[str, tuple[str, str]]] = {
     "profile": ("读取您的姓名", "See your name"),
     "phone": ("读取您的手机号码", "See your mobile number"),
     "id_number": ("读取您的身份证号码", "See your national ID number"),
+    # As the resident sees them on a mini-app's consent page (the PWA asks for no consent):
+    # a mini-app reaches only what was started through it (identity.access.can_access).
     "applications:read": (
-        "查看您的办件及其办理进度",
-        "See your applications and how they are progressing",
+        "查看通过本应用发起的办件及其办理进度",
+        "See the applications started through this app and how they progress",
     ),
     "applications:write": (
-        "为您创建和修改办件（草稿、材料）",
-        "Start and change your applications (drafts, materials)",
+        "为您发起办件草稿，预填本机构提供的信息（由您核对后提交）",
+        "Start application drafts for you, prefilled with facts this organisation provides "
+        "(you check and submit them)",
     ),
     "licenses:read": ("查看您卡包中的电子证照", "See the e-licenses in your wallet"),
     "bundles:read": ("查看可办理的一件事目录", "See the list of life events that can be handled"),
