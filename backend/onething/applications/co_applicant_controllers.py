@@ -12,13 +12,14 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 
 from onething.applications import co_applicants
-from onething.applications.controllers import DEPENDENCIES, Apps, CallerDep, problem_spec
+from onething.applications.controllers import DEPENDENCIES, Apps, CallerDep
 from onething.applications.schemas import (
     CoApplicantAsk,
     CoApplicantDecline,
     CoApplicantInvite,
     CoApplicantStatus,
 )
+from onething.core.openapi_problems import problem_spec
 from onething.identity.context import IdentityContext, identity_context
 from onething.identity.deps import DbSession
 

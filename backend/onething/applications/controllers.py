@@ -8,7 +8,6 @@ from typing import Annotated, Final
 
 from litestar import Controller, Response, get, post, put
 from litestar.di import NamedDependency, Provide
-from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 
 from onething.applications import drafts
@@ -34,7 +33,7 @@ from onething.applications.services import (
     timeline,
 )
 from onething.applications.withdrawals import cancel_application, withdraw_application
-from onething.core.errors import ProblemDetails
+from onething.core.openapi_problems import problem_spec
 from onething.identity.access import Caller, current_caller
 from onething.identity.deps import DbSession
 
@@ -52,12 +51,6 @@ IfMatch = Annotated[
     HeaderParameter(name="If-Match", description="The draft's ETag from the last read"),
 ]
 Limit = Annotated[int, QueryParameter(ge=1, le=100)]
-
-
-def problem_spec(description: str) -> ResponseSpec:
-    return ResponseSpec(
-        data_container=ProblemDetails, description=description, generate_examples=False
-    )
 
 
 DEPENDENCIES: Final = {
@@ -121,7 +114,7 @@ class DraftController(Controller):
         responses={
             404: problem_spec("No such draft of yours"),
             412: problem_spec("Saved elsewhere since the ETag sent; reload"),
-            428: problem_spec("If-Match missing"),
+            428: problem_spec("If-Match missing", problem=drafts.PRECONDITION_REQUIRED),
         },
     )
     async def save(

@@ -13,7 +13,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from onething.applications.access import READ, WRITE, department_of
 from onething.applications.calendar import china_date
-from onething.applications.controllers import DEPENDENCIES, Apps, CallerDep, Limit, problem_spec
+from onething.applications.controllers import DEPENDENCIES, Apps, CallerDep, Limit
 from onething.applications.decisions import Decision, decide, inbox, task_for_department
 from onething.applications.schemas import (
     Approval,
@@ -25,6 +25,7 @@ from onething.applications.schemas import (
     Refusal,
 )
 from onething.applications.states import TaskEvent, TaskState
+from onething.core.openapi_problems import problem_spec
 from onething.identity.deps import DbSession
 
 _TASK_ERRORS = {

@@ -12,8 +12,9 @@ from litestar.params import FromPath, JSONBody
 
 from onething.applications import materials
 from onething.applications.context import storage_from_state
-from onething.applications.controllers import DEPENDENCIES, Apps, CallerDep, problem_spec
+from onething.applications.controllers import DEPENDENCIES, Apps, CallerDep
 from onething.applications.schemas import MaterialView, UploadRequest, UploadTicket
+from onething.core.openapi_problems import problem_spec
 from onething.core.storage import ObjectStorage
 from onething.identity.deps import DbSession
 

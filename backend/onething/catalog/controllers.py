@@ -7,7 +7,6 @@ from typing import Annotated
 import msgspec
 from litestar import Controller, get, post
 from litestar.datastructures import State
-from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody
 
 from onething.catalog.codes import RegionName, region_children, region_codes, region_name
@@ -28,19 +27,14 @@ from onething.catalog.schemas import (
 from onething.catalog.stats import form_stats
 from onething.catalog.validate import validate_answers
 from onething.catalog.views import bundle_detail, bundle_summary, service_detail
-from onething.core.errors import NOT_FOUND, VALIDATION, FieldError, ProblemDetails, ProblemError
+from onething.core.errors import NOT_FOUND, VALIDATION, FieldError, ProblemError
+from onething.core.openapi_problems import problem_spec
 
 BundleId = Annotated[str, msgspec.Meta(max_length=64)]
 ServiceId = Annotated[str, msgspec.Meta(max_length=64)]
 
-_NOT_FOUND = ResponseSpec(
-    data_container=ProblemDetails, description="No such bundle or service", generate_examples=False
-)
-_INVALID = ResponseSpec(
-    data_container=ProblemDetails,
-    description="Field-level errors in zh-CN and en",
-    generate_examples=False,
-)
+_NOT_FOUND = problem_spec("No such bundle or service")
+_INVALID = problem_spec("Field-level errors in zh-CN and en")
 
 
 def _catalog(state: State) -> Catalog:

@@ -22,6 +22,13 @@ from onething.core.health import HealthController
 from onething.core.logging import configure_logging
 from onething.core.middleware import RequestContextMiddleware
 from onething.core.openapi import OAUTH2, document_security, security_scheme
+from onething.core.openapi_examples import (
+    StructExamplesPlugin,
+    document_operation_examples,
+    operation_examples,
+    struct_examples,
+)
+from onething.core.openapi_problems import document_problems
 from onething.core.pwa import pwa_router, shell_fallback
 from onething.core.routes import API_PREFIX, api_route_handlers
 from onething.core.settings import Settings
@@ -113,10 +120,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
         exception_handlers=handlers,
         compression_config=CompressionConfig(backend="gzip", minimum_size=512),
         openapi_config=_openapi_config(),
+        plugins=[StructExamplesPlugin(struct_examples())],
         logging_config=None,
         debug=False,
     )
     document_security(app)
+    document_problems(app)
+    document_operation_examples(app, operation_examples())
     app.state.settings = settings
     app.state.identity = IdentityContext.from_settings(settings)
     # Litestar's `middleware` runs per route, so unknown paths (404) would escape it; wrapping

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Literal
+from typing import Final, Literal
 
 import msgspec
 import structlog
@@ -31,6 +31,22 @@ class Health(msgspec.Struct, kw_only=True):
 class Readiness(msgspec.Struct, kw_only=True):
     status: Literal["ok", "fail"]
     checks: dict[str, Check]
+
+
+# OpenAPI examples (see onething.core.openapi_examples)
+EXAMPLES: Final[dict[type[msgspec.Struct], list[dict[str, object]]]] = {
+    Health: [{"status": "ok"}],
+    Check: [{"status": "ok"}],
+    Readiness: [
+        {
+            "status": "fail",
+            "checks": {
+                "database": {"status": "ok"},
+                "storage": {"status": "fail", "reason": "TimeoutError"},
+            },
+        }
+    ],
+}
 
 
 async def _check(

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Final
 
-from litestar.openapi.datastructures import ResponseSpec
+import msgspec
 from litestar.openapi.spec import OAuthFlow, OAuthFlows, SecurityScheme
 from litestar.routes import HTTPRoute
 from litestar.types import Empty
+
+from onething.core.openapi_problems import problem_spec
 
 if TYPE_CHECKING:
     from litestar import Litestar
@@ -21,7 +23,8 @@ def render_openapi(app: Litestar | None = None) -> bytes:
         from onething.core.settings import Settings
 
         app = create_app(Settings())
-    schema = app.openapi_schema.to_schema()
+    # Through msgspec first: examples are embedded as encoded JSON (see openapi_examples.as_is).
+    schema = json.loads(msgspec.json.encode(app.openapi_schema.to_schema()))
     return (json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
 
 
@@ -75,17 +78,6 @@ def security_scheme() -> SecurityScheme:
     )
 
 
-def _problem(description: str) -> ResponseSpec:
-    from onething.core.errors import ProblemDetails
-
-    return ResponseSpec(
-        data_container=ProblemDetails,
-        description=description,
-        generate_examples=False,
-        media_type="application/problem+json",
-    )
-
-
 def document_security(app: Litestar) -> None:
     """Mark every operation that needs a token with the OAuth2 requirement, and document the
     answers every such operation can give: 401 (no, expired or revoked token) and 429 (the
@@ -101,7 +93,7 @@ def document_security(app: Litestar) -> None:
             handler._resolved_security = Empty  # resolved again from `security`
             responses = dict(handler.responses or {})
             responses.setdefault(
-                401, _problem("No valid access token (missing, expired or revoked)")
+                401, problem_spec("No valid access token (missing, expired or revoked)")
             )
-            responses.setdefault(429, _problem("Rate limit reached; see `Retry-After`"))
+            responses.setdefault(429, problem_spec("Rate limit reached; see `Retry-After`"))
             handler.responses = responses

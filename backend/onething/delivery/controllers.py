@@ -11,8 +11,9 @@ import msgspec
 from litestar import Controller, Request, get, post, put
 from litestar.params import FromPath, JSONBody
 
-from onething.applications.controllers import DEPENDENCIES, Apps, CallerDep, problem_spec
+from onething.applications.controllers import DEPENDENCIES, Apps, CallerDep
 from onething.core.errors import MALFORMED_REQUEST, UNAUTHORIZED, ProblemError
+from onething.core.openapi_problems import problem_spec
 from onething.core.settings import Settings
 from onething.delivery.courier import courier_for
 from onething.delivery.halls import SERVICE_HALLS

@@ -9,10 +9,9 @@ from typing import Annotated
 from litestar import Controller, get, post, put
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
-from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from onething.core.errors import ProblemDetails
+from onething.core.openapi_problems import problem_spec
 from onething.departments import webhooks
 from onething.departments.schemas import DeadLetter, DeadLetterPage, EndpointSet, EndpointView
 from onething.identity.access import Caller, current_caller, require_admin
@@ -22,13 +21,7 @@ CallerDep = NamedDependency[Caller]
 Limit = Annotated[int, QueryParameter(ge=1, le=100)]
 
 
-def _problem(description: str) -> ResponseSpec:
-    return ResponseSpec(
-        data_container=ProblemDetails, description=description, generate_examples=False
-    )
-
-
-_FORBIDDEN = {403: _problem("Not an administrator")}
+_FORBIDDEN = {403: problem_spec("Not an administrator")}
 
 
 class WebhookAdminController(Controller):
@@ -42,8 +35,8 @@ class WebhookAdminController(Controller):
         summary="Set where a department's system takes webhooks",
         responses={
             **_FORBIDDEN,
-            404: _problem("No such department in the catalog"),
-            422: _problem("Invalid URL or secret"),
+            404: problem_spec("No such department in the catalog"),
+            422: problem_spec("Invalid URL or secret"),
         },
     )
     async def set_webhook(
@@ -72,7 +65,7 @@ class WebhookAdminController(Controller):
         "/departments/{department:str}/webhook",
         operation_id="getDepartmentWebhook",
         summary="A department's webhook endpoint (without its secret)",
-        responses={**_FORBIDDEN, 404: _problem("No endpoint set")},
+        responses={**_FORBIDDEN, 404: problem_spec("No endpoint set")},
     )
     async def get_webhook(
         self, department: FromPath[str], caller: CallerDep, db_session: DbSession
@@ -110,7 +103,7 @@ class WebhookAdminController(Controller):
         operation_id="replayWebhookDeadLetter",
         summary="Deliver a dead webhook event again",
         status_code=202,
-        responses={**_FORBIDDEN, 404: _problem("No such dead letter")},
+        responses={**_FORBIDDEN, 404: problem_spec("No such dead letter")},
     )
     async def replay(
         self, event_id: FromPath[uuid.UUID], caller: CallerDep, db_session: DbSession

@@ -19,6 +19,7 @@ from litestar.response import Redirect
 
 from onething.core.errors import FORBIDDEN, NOT_FOUND, ProblemError
 from onething.core.i18n import pick
+from onething.core.openapi_problems import problem_spec
 from onething.identity import pages
 from onething.identity.adapters import Client, HttpRequest, Subject
 from onething.identity.consents import (
@@ -217,6 +218,9 @@ async def _resident(db: DbSession, principal: Principal) -> User:
     return user
 
 
+_NOT_IN_THE_APP = problem_spec("Not the resident's own token from the OneThing app")
+
+
 class ConsentController(Controller):
     path = "/me/consents"
     tags = ["identity"]  # noqa: RUF012
@@ -225,7 +229,11 @@ class ConsentController(Controller):
         "ctx": Provide(identity_context, sync_to_thread=False),
     }
 
-    @get(operation_id="listConsents", summary="Third-party apps the resident allowed")
+    @get(
+        operation_id="listConsents",
+        summary="Third-party apps the resident allowed",
+        responses={403: _NOT_IN_THE_APP},
+    )
     async def list_consents(
         self, principal: NamedDependency[Principal], db_session: DbSession
     ) -> list[ConsentView]:
@@ -251,6 +259,7 @@ class ConsentController(Controller):
         operation_id="withdrawConsent",
         summary="Withdraw consent from a third-party app",
         status_code=204,
+        responses={403: _NOT_IN_THE_APP, 404: problem_spec("No consent for that app")},
     )
     async def withdraw(
         self,

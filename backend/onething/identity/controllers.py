@@ -22,6 +22,7 @@ from litestar.response import Redirect
 from onething.core.errors import NOT_FOUND, ProblemError
 from onething.core.i18n import Language, negotiate_language
 from onething.core.middleware import CONTENT_SECURITY_POLICY
+from onething.core.openapi_problems import oauth_error_spec
 from onething.identity import pages
 from onething.identity.adapters import Client, HttpRequest, OAuthResponse, Subject
 from onething.identity.consents import consent_covers
@@ -291,6 +292,16 @@ class ProviderController(Controller):
         operation_id="token",
         summary="Token endpoint",
         status_code=200,
+        responses={
+            400: oauth_error_spec(
+                "A bad grant, code, verifier, refresh token or scope",
+                "invalid_request",
+                "invalid_grant",
+                "invalid_scope",
+                "unsupported_grant_type",
+            ),
+            401: oauth_error_spec("Client authentication failed", "invalid_client"),
+        },
     )
     async def token(self, request: AnyRequest, db_session: DbSession, ctx: Ctx) -> Response[Any]:
         """Grants: authorization_code (PKCE S256), refresh_token (rotating),
@@ -312,6 +323,10 @@ class ProviderController(Controller):
         operation_id="revokeToken",
         summary="Token revocation (RFC 7009)",
         status_code=200,
+        responses={
+            400: oauth_error_spec("No token named", "invalid_request"),
+            401: oauth_error_spec("Client authentication failed", "invalid_client"),
+        },
     )
     async def revoke(self, request: AnyRequest, db_session: DbSession, ctx: Ctx) -> Response[Any]:
         """Revokes an access token, or a refresh token together with its whole family."""
@@ -322,6 +337,10 @@ class ProviderController(Controller):
         operation_id="introspectToken",
         summary="Token introspection (RFC 7662)",
         status_code=200,
+        responses={
+            400: oauth_error_spec("No token named", "invalid_request"),
+            401: oauth_error_spec("Client authentication failed", "invalid_client"),
+        },
     )
     async def introspect(
         self, request: AnyRequest, db_session: DbSession, ctx: Ctx

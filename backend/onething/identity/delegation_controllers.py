@@ -20,6 +20,7 @@ from onething.core.errors import (
     FieldError,
     ProblemError,
 )
+from onething.core.openapi_problems import problem_spec
 from onething.identity.access import caller_of
 from onething.identity.context import identity_context
 from onething.identity.delegations import (
@@ -137,6 +138,9 @@ def _check(data: DelegationCreate) -> None:
         )
 
 
+_NOT_OWN = problem_spec("Not a person's own account (a delegated or client token)")
+
+
 class DelegationController(Controller):
     path = "/delegations"
     tags = ["identity"]  # noqa: RUF012
@@ -145,7 +149,14 @@ class DelegationController(Controller):
         "ctx": Provide(identity_context, sync_to_thread=False),
     }
 
-    @post(operation_id="createDelegation", summary="Record an authorisation (agent)")
+    @post(
+        operation_id="createDelegation",
+        summary="Record an authorisation (agent)",
+        responses={
+            403: problem_spec("Not an agent's own account, or the resident cannot delegate"),
+            404: problem_spec("No resident with that mobile number"),
+        },
+    )
     async def create(
         self,
         data: JSONBody[DelegationCreate],
@@ -198,6 +209,11 @@ class DelegationController(Controller):
         operation_id="confirmDelegation",
         summary="Confirm with the resident's SMS code (agent)",
         status_code=200,
+        responses={
+            403: _NOT_OWN,
+            404: problem_spec("No such delegation of yours"),
+            409: problem_spec("Wrong or expired code, or the delegation is no longer pending"),
+        },
     )
     async def confirm(
         self,
@@ -225,7 +241,11 @@ class DelegationController(Controller):
             )
         return _view(row, now)
 
-    @get(operation_id="listDelegations", summary="My delegations (resident or agent)")
+    @get(
+        operation_id="listDelegations",
+        summary="My delegations (resident or agent)",
+        responses={403: _NOT_OWN},
+    )
     async def list_mine(
         self, principal: NamedDependency[Principal], db_session: DbSession
     ) -> list[DelegationView]:
@@ -239,6 +259,7 @@ class DelegationController(Controller):
         operation_id="revokeDelegation",
         summary="Revoke a delegation (resident or agent)",
         status_code=200,
+        responses={403: _NOT_OWN, 404: problem_spec("No such delegation of yours")},
     )
     async def revoke(
         self,

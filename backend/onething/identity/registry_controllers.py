@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 from litestar import Controller, get, post, put
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
-from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody
 
-from onething.core.errors import NOT_FOUND, ProblemDetails, ProblemError
+from onething.core.errors import NOT_FOUND, ProblemError
+from onething.core.openapi_problems import problem_spec
 from onething.identity import client_registry as registry
 from onething.identity import client_webhooks
 from onething.identity.access import Caller, current_caller, require_admin
@@ -23,15 +23,9 @@ CallerDep = NamedDependency[Caller]
 PrincipalDep = NamedDependency[Principal]
 
 
-def _problem(description: str) -> ResponseSpec:
-    return ResponseSpec(
-        data_container=ProblemDetails, description=description, generate_examples=False
-    )
-
-
-_FORBIDDEN = {403: _problem("Not an administrator")}
-_MISSING = {404: _problem("No such registered client")}
-_INVALID = {422: _problem("Invalid fields, each named with a zh-CN and en message")}
+_FORBIDDEN = {403: problem_spec("Not an administrator")}
+_MISSING = {404: problem_spec("No such registered client")}
+_INVALID = {422: problem_spec("Invalid fields, each named with a zh-CN and en message")}
 
 
 class ClientRegistryController(Controller):
@@ -44,7 +38,7 @@ class ClientRegistryController(Controller):
         operation_id="registerClient",
         summary="Register a third-party client (mini-app)",
         status_code=201,
-        responses={**_FORBIDDEN, 409: _problem("The client id is taken"), **_INVALID},
+        responses={**_FORBIDDEN, 409: problem_spec("The client id is taken"), **_INVALID},
     )
     async def register(
         self,
@@ -161,7 +155,7 @@ class ClientSubscriptionController(Controller):
     @get(
         operation_id="getWebhookSubscription",
         summary="The webhook events this mini-app gets",
-        responses={404: _problem("Not a registered mini-app's own token")},
+        responses={404: problem_spec("Not a registered mini-app's own token")},
     )
     async def get_subscription(
         self, principal: PrincipalDep, db_session: DbSession
@@ -175,7 +169,7 @@ class ClientSubscriptionController(Controller):
         operation_id="setWebhookSubscription",
         summary="Choose the webhook events this mini-app gets",
         responses={
-            404: _problem("Not a registered mini-app's own token"),
+            404: problem_spec("Not a registered mini-app's own token"),
             **_INVALID,
         },
     )

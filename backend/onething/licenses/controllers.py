@@ -12,7 +12,8 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 
 from onething.applications.access import READ, WRITE, department_of
-from onething.applications.controllers import CallerDep, problem_spec
+from onething.applications.controllers import CallerDep
+from onething.core.openapi_problems import problem_spec
 from onething.identity.access import current_caller
 from onething.identity.deps import DbSession
 from onething.licenses.context import LicensesContext, context_from_state

@@ -10,7 +10,8 @@ from typing import Any
 from litestar import Controller, Response, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from onething.applications.controllers import CallerDep, problem_spec
+from onething.applications.controllers import CallerDep
+from onething.core.openapi_problems import problem_spec
 from onething.identity.deps import DbSession
 from onething.licenses.controllers import DEPENDENCIES, NO_STORE, Licenses
 from onething.licenses.credentials import export_credential
@@ -30,6 +31,8 @@ from onething.licenses.schemas import (
 from onething.licenses.wallet import annotated_copy, license_detail, list_wallet, wallet_owner
 
 _NOT_YOURS = {404: problem_spec("No such license in your wallet")}
+# wallet_owner: like a missing object, so a token learns nothing about a wallet it may not open
+_NO_WALLET = {404: problem_spec("Not a resident's own token with scope `licenses`")}
 
 
 class WalletController(Controller):
@@ -37,7 +40,12 @@ class WalletController(Controller):
     tags = ["licenses"]  # noqa: RUF012
     dependencies = DEPENDENCIES
 
-    @get("/licenses", operation_id="listWalletLicenses", summary="My licenses (卡包)")
+    @get(
+        "/licenses",
+        operation_id="listWalletLicenses",
+        summary="My licenses (卡包)",
+        responses=_NO_WALLET,
+    )
     async def list_licenses(
         self, caller: CallerDep, licenses: Licenses, db_session: DbSession
     ) -> Response[list[WalletItem]]:
@@ -140,7 +148,12 @@ class WalletController(Controller):
         )
         return Response(view, status_code=201)
 
-    @get("/grants", operation_id="listLicenseGrants", summary="Grants I made or received")
+    @get(
+        "/grants",
+        operation_id="listLicenseGrants",
+        summary="Grants I made or received",
+        responses=_NO_WALLET,
+    )
     async def grants(self, caller: CallerDep, db_session: DbSession) -> list[GrantView]:
         """Every grant made by me or to me, with whether it is in force now."""
         return await list_grants(db_session, wallet_owner(caller), now=datetime.now(UTC))
@@ -192,7 +205,7 @@ class WalletController(Controller):
         "/prefill",
         operation_id="prefillFromWallet",
         summary="Form values from my licenses for a bundle",
-        responses={422: problem_spec("Unknown bundle")},
+        responses={**_NO_WALLET, 422: problem_spec("Unknown bundle")},
     )
     async def prefill(
         self, bundle: FromQuery[str], caller: CallerDep, licenses: Licenses, db_session: DbSession

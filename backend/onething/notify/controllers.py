@@ -11,9 +11,10 @@ from litestar.di import Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from onething.applications.access import READ, WRITE
-from onething.applications.controllers import CallerDep, problem_spec
+from onething.applications.controllers import CallerDep
 from onething.core.errors import FORBIDDEN, NOT_FOUND, ProblemError
 from onething.core.i18n import negotiate_language
+from onething.core.openapi_problems import problem_spec
 from onething.core.settings import Settings
 from onething.identity.access import Caller, current_caller
 from onething.identity.deps import DbSession
