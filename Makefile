@@ -6,7 +6,7 @@ PYTHON ?= python3
 # so an "externally managed" system Python is never touched).
 UV := $(shell command -v uv 2>/dev/null || echo "$(CURDIR)/.bootstrap/bin/uv")
 
-.PHONY: help setup uv deps pwa browser run test check lint typecheck pytest bench openapi count-taps lighthouse clean
+.PHONY: help setup uv deps pwa clients browser run test check lint typecheck pytest bench openapi count-taps lighthouse clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -21,7 +21,12 @@ deps: uv ## install Python dependencies exactly as locked
 pwa: ## build the PWA (npm ci + vite build)
 	cd pwa && npm ci --no-audit --no-fund && npm run build
 
-setup: deps pwa ## everything `run` and `test` need
+# The generated-clients test (tests/core/test_generated_clients.py) type-checks a usage of the
+# TypeScript client with these locked tools.
+clients: ## npm ci of clients/typescript (openapi-typescript, tsc)
+	cd clients/typescript && npm ci --no-audit --no-fund
+
+setup: deps pwa clients ## everything `run` and `test` need
 
 # Browser tests drive Debian's chromium (Playwright's own browser download is not used).
 browser: ## Debian's chromium and CJK fonts for the browser tests (apt-get when missing)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from enum import Enum
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias
 
 import msgspec
 
@@ -26,8 +26,17 @@ if TYPE_CHECKING:
 
 JSONObject: TypeAlias = dict[str, Any]
 StructExamples: TypeAlias = Mapping[type[msgspec.Struct], Sequence[JSONObject]]
-# operation id -> (success status, example body) for answers that are not a Struct
-OperationExamples: TypeAlias = Mapping[str, tuple[int, Any]]
+
+
+class OperationExample(NamedTuple):
+    """The success answer of an operation whose body is a plain JSON object, not a Struct."""
+
+    status: int
+    body: Any
+    media_type: str | None = None  # None: the handler's, else JSON
+
+
+OperationExamples: TypeAlias = Mapping[str, OperationExample]
 
 
 class StructExamplesPlugin(StructSchemaPlugin):
@@ -77,10 +86,10 @@ def struct_examples() -> dict[type[msgspec.Struct], list[JSONObject]]:
     return merged
 
 
-def operation_examples() -> dict[str, tuple[int, Any]]:
+def operation_examples() -> dict[str, OperationExample]:
     """Examples of success answers that are plain JSON objects (discovery, JWKS, tokens, …):
     each domain's `examples.OPERATIONS`, where it has any."""
-    merged: dict[str, tuple[int, Any]] = {}
+    merged: dict[str, OperationExample] = {}
     for module in _example_modules():
         merged.update(getattr(module, "OPERATIONS", {}))
     return merged
@@ -97,14 +106,15 @@ def document_operation_examples(app: Litestar, examples: OperationExamples) -> N
             entry = examples.get(operation_id) if isinstance(operation_id, str) else None
             if entry is None:
                 continue
-            status, body = entry
-            media_type = handler.media_type
+            media_type = entry.media_type or handler.media_type
             responses = dict(handler.responses or {})
-            responses[status] = ResponseSpec(
+            responses[entry.status] = ResponseSpec(
                 data_container=dict[str, Any],
                 description=handler.response_description or "The answer",
                 generate_examples=False,
-                media_type=media_type.value if isinstance(media_type, Enum) else media_type,
-                examples=[Example(summary="Example", value=as_is(body))],
+                # a handler answering a `Response` leaves its media type to the answer: JSON
+                media_type=(media_type.value if isinstance(media_type, Enum) else media_type)
+                or "application/json",
+                examples=[Example(summary="Example", value=as_is(entry.body))],
             )
             handler.responses = responses

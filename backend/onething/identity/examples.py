@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from onething.core.openapi_examples import OperationExample
 from onething.core.openapi_problems import OAuthError
 from onething.identity.account_controllers import Me
 from onething.identity.client_registry import (
@@ -114,9 +115,8 @@ _JWK: Final = {
     "use": "sig",
     "alg": "ES256",
 }
-# operation id -> (success status, example answer)
-OPERATIONS: Final[dict[str, tuple[int, Any]]] = {
-    "openidConfiguration": (
+OPERATIONS: Final[dict[str, OperationExample]] = {
+    "openidConfiguration": OperationExample(
         200,
         {
             "issuer": ISSUER,
@@ -135,8 +135,8 @@ OPERATIONS: Final[dict[str, tuple[int, Any]]] = {
             "authorization_response_iss_parameter_supported": True,
         },
     ),
-    "jwks": (200, {"keys": [_JWK]}),
-    "token": (
+    "jwks": OperationExample(200, {"keys": [_JWK]}),
+    "token": OperationExample(
         200,
         {
             "access_token": "eyJhbGciOiJFUzI1NiIsInR5cCI6ImF0K2p3dCJ9.eyJzdWIiOiIwYjZmIn0.c2ln",
@@ -147,7 +147,7 @@ OPERATIONS: Final[dict[str, tuple[int, Any]]] = {
             "id_token": "eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJodHRwczovL29uZXRoaW5nIn0.c2ln",
         },
     ),
-    "introspectToken": (
+    "introspectToken": OperationExample(
         200,
         {
             "active": True,
@@ -159,5 +159,5 @@ OPERATIONS: Final[dict[str, tuple[int, Any]]] = {
             "exp": 1750237200,
         },
     ),
-    "revokeToken": (200, {}),
+    "revokeToken": OperationExample(200, {}),
 }

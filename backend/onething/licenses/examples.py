@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from onething.core.openapi_examples import OperationExample
 from onething.licenses import schemas as s
 from onething.licenses.prefill import Prefill, PrefilledValue
 
@@ -163,9 +164,8 @@ STRUCTS: Final[dict[type[Any], list[dict[str, Any]]]] = {
     ],
 }
 
-# operation id -> (success status, example answer)
-OPERATIONS: Final[dict[str, tuple[int, Any]]] = {
-    "getLicenseKeys": (
+OPERATIONS: Final[dict[str, OperationExample]] = {
+    "getLicenseKeys": OperationExample(
         200,
         {
             "keys": [
@@ -181,7 +181,7 @@ OPERATIONS: Final[dict[str, tuple[int, Any]]] = {
             ]
         },
     ),
-    "getLicenseStatusList": (
+    "getLicenseStatusList": OperationExample(
         200,
         {
             "@context": ["https://www.w3.org/ns/credentials/v2"],
@@ -197,7 +197,7 @@ OPERATIONS: Final[dict[str, tuple[int, Any]]] = {
             "proof": {"type": "DataIntegrityProof", "cryptosuite": "eddsa-jcs-2022"},
         },
     ),
-    "exportLicenseCredential": (
+    "exportLicenseCredential": OperationExample(
         200,
         {
             "@context": ["https://www.w3.org/ns/credentials/v2"],
@@ -213,5 +213,6 @@ OPERATIONS: Final[dict[str, tuple[int, Any]]] = {
             },
             "proof": {"type": "DataIntegrityProof", "cryptosuite": "eddsa-jcs-2022"},
         },
+        "application/vc+ld+json",
     ),
 }
