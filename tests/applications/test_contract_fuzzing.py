@@ -39,7 +39,7 @@ pytestmark = pytest.mark.slow
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
 MINI_APP_EXAMPLES = max(2, EXAMPLES // 2)
 MINI_APP = "fuzz-mini-app"
-MINI_APP_SCOPES = "openid profile applications"
+MINI_APP_SCOPES = "openid profile applications:read applications:write"
 # What the fuzzer got back, per operation: the last test checks that it reached the handlers
 # (authenticated, past validation), not just a wall of 401s and 422s.
 ANSWERS: Counter[tuple[str, int]] = Counter()

@@ -156,7 +156,7 @@ def test_the_audit_reports_an_operation_without_description_examples_or_errors()
 
     app = create_app(Settings())
     app.register(brand_new)
-    problems = audit(json.loads(render_openapi(app)))
+    problems = [p for p in audit(json.loads(render_openapi(app))) if "/brand-new" in p]
     assert problems == [
         "GET /brand-new: no description",
         "GET /brand-new: no documented error answer",

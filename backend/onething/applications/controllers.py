@@ -33,7 +33,9 @@ from onething.applications.services import (
     timeline,
 )
 from onething.applications.withdrawals import cancel_application, withdraw_application
-from onething.core.openapi_problems import problem_spec
+
+# re-exported (`as`): controllers of other domains import it from here too
+from onething.core.openapi_problems import problem_spec as problem_spec  # noqa: PLC0414
 from onething.identity.access import Caller, current_caller
 from onething.identity.deps import DbSession
 

@@ -66,4 +66,31 @@ STRUCTS: Final[dict[type[Any], list[dict[str, Any]]]] = {
         }
     ],
     s.TrackingAck: [{"outcome": "applied"}],
+    s.PickupLookup: [{"pickup_code": "482913"}],
+    s.HandOver: [{"pickup_code": "482913", "collector": "applicant"}],
+    s.PickupItemView: [
+        {
+            "service": "birth-medical-certificate",
+            "name_zh": "出生医学证明",
+            "name_en": "Birth medical certificate",
+        }
+    ],
+    s.PickupView: [
+        {
+            "parcel_id": "7b8c9d0e-1f2a-4b3c-8d4e-5f6a7b8c9d0e",
+            "application_id": "2b7e151c-28ae-4d2a-a6f7-15880945cf4f",
+            "number": 1,
+            "state": "at_hall",
+            "hall": "cq-yubei",
+            "resident": "王*",
+            "waiting_since": "2025-06-20T02:00:00Z",
+            "items": [
+                {
+                    "service": "birth-medical-certificate",
+                    "name_zh": "出生医学证明",
+                    "name_en": "Birth medical certificate",
+                }
+            ],
+        }
+    ],
 }
