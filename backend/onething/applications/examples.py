@@ -98,7 +98,18 @@ _MATERIAL = {
 }
 
 STRUCTS: Final[dict[type[Any], list[dict[str, Any]]]] = {
-    s.DraftCreate: [{"bundle": "newborn-birth", "situation_answers": SITUATION}],
+    s.DraftCreate: [
+        {"bundle": "newborn-birth", "situation_answers": SITUATION},
+        {
+            "bundle": "newborn-birth",
+            "prefill": {
+                "child.sex": "male",
+                "child.birth_time": "2025-06-02T08:30:00+08:00",
+                "child.birth_weight": 3350,
+                "child.birth_facility": "重庆市妇幼保健院",
+            },
+        },
+    ],
     s.DraftUpdate: [{"answers": ANSWERS, "situation_answers": SITUATION, "optional_services": []}],
     s.DraftView: [
         {
@@ -109,6 +120,20 @@ STRUCTS: Final[dict[type[Any], list[dict[str, Any]]]] = {
             "situation_answers": SITUATION,
             "optional_services": [],
             "updated_at": "2025-06-18T08:31:10Z",
+            "launched_by": {
+                "client_id": "hospital-mini-app",
+                "name": {"zh": "市妇幼保健院", "en": "City Maternity Hospital"},
+            },
+            "prefill": {
+                "child.birth_weight": {
+                    "value": 3350,
+                    "source": "client",
+                    "client_id": "hospital-mini-app",
+                    "license_id": None,
+                    "license_type": None,
+                    "field": None,
+                }
+            },
         }
     ],
     s.DraftSummary: [

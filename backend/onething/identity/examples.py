@@ -32,6 +32,7 @@ _SETTINGS: Final[dict[str, Any]] = {
     "jwks_uri": "https://hospital.example/.well-known/jwks.json",
     "webhook_url": "https://hospital.example/onething/events",
     "rate_limit_tier": "standard",
+    "asserts": ["child.sex", "child.birth_time", "child.birth_weight", "child.birth_facility"],
 }
 _CLIENT_VIEW: Final[dict[str, Any]] = {
     "client_id": "hospital-mini-app",
@@ -43,6 +44,7 @@ _CLIENT_VIEW: Final[dict[str, Any]] = {
     "key_ids": ["hospital-2025-06"],
     "webhook_url": _SETTINGS["webhook_url"],
     "rate_limit_tier": "standard",
+    "asserts": _SETTINGS["asserts"],
     "created_at": "2025-06-01T02:00:00Z",
     "disabled_at": None,
 }

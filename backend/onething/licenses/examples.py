@@ -6,7 +6,8 @@ from typing import Any, Final
 
 from onething.core.openapi_examples import OperationExample
 from onething.licenses import schemas as s
-from onething.licenses.prefill import Prefill, PrefilledValue
+from onething.applications.schemas import PrefilledValue
+from onething.licenses.prefill import Prefill
 
 IDENTIFIER: Final = "1.2.156.3005.2.111000000000136305001.11500105MB17015110.2025000153.001.R"
 LICENSE_ID: Final = "e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a5b"
@@ -144,6 +145,7 @@ STRUCTS: Final[dict[type[Any], list[dict[str, Any]]]] = {
     PrefilledValue: [
         {
             "value": "王芳",
+            "source": "license",
             "license_id": "b2c3d4e5-f6a7-4b8c-9d0e-1f2a3b4c5d6e",
             "license_type": "resident-id-card",
             "field": "name",
@@ -155,6 +157,7 @@ STRUCTS: Final[dict[type[Any], list[dict[str, Any]]]] = {
             "values": {
                 "mother.name": {
                     "value": "王芳",
+                    "source": "license",
                     "license_id": "b2c3d4e5-f6a7-4b8c-9d0e-1f2a3b4c5d6e",
                     "license_type": "resident-id-card",
                     "field": "name",
