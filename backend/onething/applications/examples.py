@@ -225,6 +225,7 @@ STRUCTS: Final[dict[type[Any], list[dict[str, Any]]]] = {
                 }
             ],
             "upstream": [],
+            "licenses": [],
             "pending": None,
             "allowed_events": ["accept", "accept_pending_material", "refuse"],
         }

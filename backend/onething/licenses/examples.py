@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from onething.applications.schemas import PrefilledValue
 from onething.core.openapi_examples import OperationExample
 from onething.licenses import schemas as s
-from onething.applications.schemas import PrefilledValue
 from onething.licenses.prefill import Prefill
 
 IDENTIFIER: Final = "1.2.156.3005.2.111000000000136305001.11500105MB17015110.2025000153.001.R"
@@ -52,7 +52,30 @@ _STATUS_LIST: Final = (
     "https://onething.example.gov.cn/api/v1/licenses/status-lists/health-commission/revocation"
 )
 
+_MARRIAGE: Final = {
+    "id": "d4e5f6a7-b8c9-4d0e-8f1a-2b3c4d5e6f70",
+    "identifier": "1.2.156.3005.2.11100000000013338W003.11500105MB16477893.2021004321.001.K",
+    "license_type": "marriage-certificate",
+    "name": {"zh": "结婚证", "en": "Marriage certificate"},
+    "holder_name": "王芳",
+    "relation": "holder",
+    "status": "valid",
+    "status_label": _VALID,
+}
+_DRAFT_MATERIAL: Final = {
+    "material": "marriage-certificate",
+    "name": {"zh": "结婚证", "en": "Marriage certificate"},
+    "required": True,
+    "replaced_by": ["marriage-certificate"],
+    "license": _MARRIAGE,
+    "license_usable": True,
+    "choices": [_MARRIAGE],
+}
+
 STRUCTS: Final[dict[type[Any], list[dict[str, Any]]]] = {
+    s.StandIn: [_MARRIAGE],
+    s.DraftMaterial: [_DRAFT_MATERIAL],
+    s.DraftLicenseLink: [{"license_id": _MARRIAGE["id"]}],
     s.LocalText: [_NAME],
     s.Issuer: [_ISSUER],
     s.WalletItem: [_ITEM],
@@ -130,6 +153,7 @@ STRUCTS: Final[dict[type[Any], list[dict[str, Any]]]] = {
     ],
     s.TaskLicense: [
         {
+            "id": LICENSE_ID,
             "identifier": IDENTIFIER,
             "license_type": "birth-medical-certificate",
             "name": "出生医学证明",

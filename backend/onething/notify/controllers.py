@@ -50,6 +50,11 @@ def _resident(caller: Caller, *, scope: str) -> uuid.UUID:
     return caller.user_id
 
 
+_NOT_RESIDENT = problem_spec(
+    "Not the resident's own token in OneThing's app (an agent's, a mini-app's) or no scope"
+)
+
+
 class NotificationController(Controller):
     path = "/notifications"
     tags = ["notifications"]  # noqa: RUF012
@@ -73,7 +78,7 @@ class NotificationController(Controller):
         "/push-subscriptions",
         operation_id="subscribePush",
         summary="Register this browser for Web Push",
-        responses={403: problem_spec("Not a resident"), 422: problem_spec("Not an https endpoint")},
+        responses={403: _NOT_RESIDENT, 422: problem_spec("Not an https endpoint")},
     )
     async def subscribe(
         self,
@@ -97,7 +102,7 @@ class NotificationController(Controller):
         "/push-subscriptions/{subscription_id:uuid}",
         operation_id="unsubscribePush",
         summary="Stop pushes to a browser",
-        responses={404: problem_spec("No such subscription of yours")},
+        responses={403: _NOT_RESIDENT, 404: problem_spec("No such subscription of yours")},
     )
     async def unsubscribe(
         self, subscription_id: FromPath[uuid.UUID], caller: CallerDep, db_session: DbSession
@@ -109,6 +114,7 @@ class NotificationController(Controller):
         "/preferences",
         operation_id="getNotificationPreferences",
         summary="My notification channels",
+        responses={403: _NOT_RESIDENT},
     )
     async def get_preferences(self, caller: CallerDep, db_session: DbSession) -> PreferencesView:
         """Push and SMS on or off, and the language of messages (the in-app list is always kept)."""
@@ -118,6 +124,7 @@ class NotificationController(Controller):
         "/preferences",
         operation_id="setNotificationPreferences",
         summary="Choose notification channels",
+        responses={403: _NOT_RESIDENT},
     )
     async def set_preferences(
         self, data: JSONBody[PreferencesIn], caller: CallerDep, db_session: DbSession
@@ -127,7 +134,12 @@ class NotificationController(Controller):
             db_session, _resident(caller, scope=WRITE), data, now=datetime.now(UTC)
         )
 
-    @get("/messages", operation_id="listMessages", summary="My messages (in-app)")
+    @get(
+        "/messages",
+        operation_id="listMessages",
+        summary="My messages (in-app)",
+        responses={403: _NOT_RESIDENT},
+    )
     async def list_messages(
         self,
         request: Request[Any, Any, Any],
@@ -148,7 +160,7 @@ class NotificationController(Controller):
         operation_id="markMessageRead",
         summary="Mark a message read",
         status_code=204,
-        responses={404: problem_spec("No such message of yours")},
+        responses={403: _NOT_RESIDENT, 404: problem_spec("No such message of yours")},
     )
     async def mark_read(
         self, message_id: FromPath[uuid.UUID], caller: CallerDep, db_session: DbSession
