@@ -9,6 +9,7 @@ from onething.departments import schemas as s
 _DEAD: Final = {
     "event_id": "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
     "department": "public-security",
+    "client_id": None,
     "type": "task.dispatched",
     "created_at": "2025-06-18T09:12:03Z",
     "attempts": 8,

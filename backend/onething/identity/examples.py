@@ -14,6 +14,7 @@ from onething.identity.client_registry import (
     ClientSettings,
     ClientView,
 )
+from onething.identity.client_webhooks import WebhookSubscription
 from onething.identity.consent_controllers import ConsentView, ScopeView
 from onething.identity.controllers import UserinfoResponse
 from onething.identity.delegation_controllers import (
@@ -45,6 +46,7 @@ _CLIENT_VIEW: Final[dict[str, Any]] = {
     "webhook_url": _SETTINGS["webhook_url"],
     "rate_limit_tier": "standard",
     "asserts": _SETTINGS["asserts"],
+    "webhook_events": ["application.submitted", "task.status_changed"],
     "created_at": "2025-06-01T02:00:00Z",
     "disabled_at": None,
 }
@@ -105,6 +107,12 @@ STRUCTS: Final[dict[type[Any], list[dict[str, Any]]]] = {
     ],
     DelegationConfirm: [{"code": "482913"}],
     DelegationView: [_DELEGATION],
+    WebhookSubscription: [
+        {
+            "events": ["application.submitted", "task.status_changed"],
+            "webhook_url": "https://hospital.example/onething/events",
+        }
+    ],
     OAuthError: [{"error": "invalid_grant", "error_description": "Invalid authorization code"}],
 }
 
