@@ -23,6 +23,7 @@ from onething.identity.tokens import sign_access_token
 
 PWA = "onething-pwa"
 RESIDENT_PHONE = "13812345678"
+AGENT_NAME = "赵敏"  # the service-hall agent (people.agent), named on the timeline
 OTHER_PHONE = "13912345678"  # people.other_resident: the other parent when one must confirm
 DEPARTMENT_SYSTEM = "public-security-system"
 DEPARTMENTS = ("health-commission", "cdc", "public-security", "healthcare-security", "hrss", "tax")

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from application_helpers import (
+    AGENT_NAME,
     DEPARTMENT_SYSTEM,
     DEPARTMENTS,
     OTHER_PHONE,
@@ -39,7 +40,7 @@ async def people(
     forget_cached_keys(ctx)  # tables are truncated between tests
     resident = new_user(ctx, role="resident", phone=RESIDENT_PHONE)
     other = new_user(ctx, role="resident", phone=OTHER_PHONE)
-    agent = new_user(ctx, role="agent", phone="13100131001")
+    agent = new_user(ctx, role="agent", phone="13100131001", name=AGENT_NAME)
     clerks = {d: new_user(ctx, role="clerk", department_code=d) for d in DEPARTMENTS}
     async with sessionmaker() as session, session.begin():
         for client_id, grants in ((PWA, ["authorization_code"]), (DEPARTMENT_SYSTEM, [])):

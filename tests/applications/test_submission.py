@@ -10,6 +10,7 @@ from typing import Any
 
 import msgspec
 from application_helpers import (
+    AGENT_NAME,
     RESIDENT_PHONE,
     People,
     Tokens,
@@ -30,6 +31,7 @@ from onething.applications.services import submit_application
 from onething.catalog.codes import china_today
 from onething.core.errors import ProblemError
 from onething.identity.access import Caller
+from onething.identity.models import OAuthClient
 from onething.identity.tokens import Principal
 
 Client = AsyncTestClient[Litestar]
@@ -262,7 +264,7 @@ async def test_only_the_resident_or_their_agent_may_submit(
 
 
 async def test_an_agent_submits_for_the_resident_and_the_timeline_names_both(
-    api: Client, people: People, tokens: Tokens
+    api: Client, people: People, tokens: Tokens, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
     agent = await tokens.issue(
         str(people.resident.id),
@@ -289,6 +291,31 @@ async def test_an_agent_submits_for_the_resident_and_the_timeline_names_both(
     assert submitted["kind"] == "application.submitted"
     assert submitted["actor"] == str(people.resident.id)
     assert submitted["act"] == str(people.agent.id)
+    # The resident and the agent, in the platform's app, see who the agent was ...
+    assert submitted["act_name"] == AGENT_NAME
+    theirs = (
+        await api.get(f"/api/v1/applications/{application_id}/timeline", headers=agent)
+    ).json()
+    assert [e["act_name"] for e in theirs["events"][:3]] == [AGENT_NAME, None, AGENT_NAME]
+    # ... a mini-app reading the resident's timeline does not.
+    async with sessionmaker() as session, session.begin():
+        session.add(
+            OAuthClient(
+                client_id="hospital-mini-app",
+                name="hospital-mini-app",
+                token_endpoint_auth_method="none",
+                redirect_uris=["https://mini.example.test/cb"],
+                grant_types=["authorization_code"],
+                scope="openid applications",
+                first_party=False,
+            )
+        )
+    mini_app = await tokens.issue(str(people.resident.id), client_id="hospital-mini-app")
+    seen = (
+        await api.get(f"/api/v1/applications/{application_id}/timeline", headers=mini_app)
+    ).json()
+    assert seen["events"][2]["act"] == str(people.agent.id)
+    assert all(e["act_name"] is None for e in seen["events"])
     # An agent authorised for another bundle sees nothing of this one.
     elsewhere = await tokens.issue(
         str(people.resident.id),

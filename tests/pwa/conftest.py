@@ -15,6 +15,7 @@ import pytest
 from litestar import Litestar
 from playwright.async_api import Browser, BrowserContext, async_playwright, expect
 from pwa_helpers import (
+    AGENT_NAME,
     AGENT_PHONE,
     CLERK_DEPARTMENT,
     CLERK_PHONE,
@@ -153,7 +154,7 @@ async def accounts(
     people = [
         new_user(ctx, role="resident", phone=RESIDENT_PHONE),
         new_user(ctx, role="clerk", department_code=CLERK_DEPARTMENT, phone=CLERK_PHONE),
-        new_user(ctx, role="agent", phone=AGENT_PHONE),
+        new_user(ctx, role="agent", phone=AGENT_PHONE, name=AGENT_NAME),
         new_user(ctx, role="resident", phone=FATHER_PHONE),
     ]
     async with sessionmaker() as session, session.begin():

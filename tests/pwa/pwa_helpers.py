@@ -20,6 +20,7 @@ RESIDENT_PHONE = "13800138000"
 CLERK_PHONE = "13600136000"
 CLERK_DEPARTMENT = "health-commission"
 AGENT_PHONE = "13100131001"
+AGENT_NAME = "赵敏"  # the service-hall agent: the resident sees this name on the timeline
 FATHER_PHONE = "13900139000"  # Family's father: confirms the newborn application
 
 
@@ -278,7 +279,9 @@ async def assert_large_targets(page: Page) -> None:
     """长辈版: body text ≥ 18 px and every visible control or link at least 60×60 px."""
     body = await page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
     assert body >= 18
-    targets = page.locator("input:not(.file-input), select, textarea, button, a[href], .file-button")
+    targets = page.locator(
+        "input:not(.file-input), select, textarea, button, a[href], .file-button"
+    )
     checked = 0
     for target in await targets.all():
         if not await target.is_visible():

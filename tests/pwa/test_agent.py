@@ -16,6 +16,7 @@ from co_applicant_helpers import (
 from litestar import Litestar
 from playwright.async_api import BrowserContext, expect
 from pwa_helpers import (
+    AGENT_NAME,
     NEWBORN,
     Accounts,
     Family,
@@ -25,6 +26,7 @@ from pwa_helpers import (
     issue_id_card,
     latest_code,
     provide_materials,
+    screenshot_path,
     sign_in,
 )
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -109,7 +111,9 @@ async def test_an_agent_submits_for_a_resident_who_then_sees_it_and_revokes_the_
     await agent.get_by_role("button", name="提交申请").click()
     await agent.wait_for_url(re.compile(r"/applications/[0-9a-f-]{36}$"))
     await expect(banner).to_be_visible()
-    await expect(agent.locator(".timeline")).to_contain_text("申请已提交（代办人操作）")
+    await expect(agent.locator(".timeline")).to_contain_text(
+        f"申请已提交（代办人 {AGENT_NAME} 操作）"
+    )
 
     # The resident, on their own phone.
     resident = await (await new_phone()).new_page()
@@ -119,7 +123,13 @@ async def test_an_agent_submits_for_a_resident_who_then_sees_it_and_revokes_the_
     await expect(resident.locator(".acting-banner")).to_have_count(0)
     await resident.locator(".account").get_by_role("link", name="我的办件").click()
     await resident.locator(".card__link", has_text="新生儿出生一件事").click()
-    await expect(resident.locator(".timeline")).to_contain_text("申请已提交（代办人操作）")
+    # Submitted by the agent, by name, on the resident's behalf (issue 8's acceptance list).
+    await expect(resident.locator(".timeline")).to_contain_text(
+        f"申请已提交（代办人 {AGENT_NAME} 操作）"
+    )
+    await expect(resident.locator(".submitted-by")).to_contain_text(f"由代办人 {AGENT_NAME} 于")
+    await expect(resident.locator(".submitted-by")).to_contain_text("代您提交")
+    await resident.screenshot(path=screenshot_path("pwa-submitted-by-agent"), full_page=False)
     await resident.get_by_role("link", name="我的办件").first.click()
     mine = resident.locator(".delegation", has_text="新生儿出生一件事")
     await mine.get_by_role("button", name="撤销授权").click()

@@ -217,13 +217,17 @@ class ApplicationController(Controller):
         *,
         application_id: FromPath[uuid.UUID],
         caller: CallerDep,
+        apps: Apps,
         db_session: DbSession,
         after: FromQuery[int | None] = None,
         limit: Limit = 50,
     ) -> TimelinePage:
         """Every event, oldest first: who acted (and the agent, if one acted for the
-        resident), the state change, and the reason or request where there is one."""
-        return await timeline(db_session, caller, application_id, after=after, limit=limit)
+        resident, with the agent's name when the resident or the agent reads it in the
+        platform's own app), the state change, and the reason or request where there is one."""
+        return await timeline(
+            db_session, apps.cipher, caller, application_id, after=after, limit=limit
+        )
 
     @post(
         "/{application_id:uuid}/tasks/{task_id:uuid}/correction",

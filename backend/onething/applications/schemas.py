@@ -143,6 +143,8 @@ class TimelineEventView(msgspec.Struct, kw_only=True):
     actor_kind: str
     actor: str | None
     act: str | None  # the agent, when one acted for the resident
+    # The agent's name, for the resident and the agent in the platform's own app only.
+    act_name: str | None = None
     detail: dict[str, Any]
 
 

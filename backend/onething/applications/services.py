@@ -12,6 +12,7 @@ from sqlalchemy import delete, select
 
 from onething.applications import co_applicants, jobs
 from onething.applications.access import READ, Who, require_applicant, require_owner
+from onething.applications.agents import agent_names
 from onething.applications.calendar import china_date
 from onething.applications.catalogs import ensure_published
 from onething.applications.client_events import application_submitted
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
     from onething.applications.context import ApplicationsContext
     from onething.catalog.model import Catalog
     from onething.identity.access import Caller
+    from onething.identity.crypto import FieldCipher
 
 SUBMIT_OPERATION: Final = "submitApplication"
 ANSWERS_TABLE: Final = "applications.answers"
@@ -297,6 +299,7 @@ async def list_applications(
 
 async def timeline(
     session: AsyncSession,
+    cipher: FieldCipher,
     caller: Caller,
     application_id: uuid.UUID,
     *,
@@ -316,7 +319,8 @@ async def timeline(
     events = list((await session.execute(query)).scalars().all())
     services: dict[object, str] = {t.id: t.service for t in await tasks_of(session, application.id)}
     page = events[:limit]
+    agents = await agent_names(session, cipher, caller, {e.act_sub for e in page})
     return TimelinePage(
-        events=[event_view(e, services) for e in page],
+        events=[event_view(e, services, agents) for e in page],
         next_after=page[-1].id if len(events) > limit else None,
     )

@@ -52,7 +52,9 @@ def application_view(
     )
 
 
-def event_view(event: TimelineEvent, services: dict[object, str]) -> TimelineEventView:
+def event_view(
+    event: TimelineEvent, services: dict[object, str], agents: dict[str, str] | None = None
+) -> TimelineEventView:
     return TimelineEventView(
         id=event.id,
         at=event.at,
@@ -64,5 +66,6 @@ def event_view(event: TimelineEvent, services: dict[object, str]) -> TimelineEve
         actor_kind=event.actor_kind,
         actor=event.actor_sub,
         act=event.act_sub,
+        act_name=(agents or {}).get(event.act_sub) if event.act_sub else None,
         detail=event.detail,
     )

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from onething.identity.context import IdentityContext
+    from onething.identity.crypto import FieldCipher
 
 PHONE_PURPOSE: Final = "phone"
 ID_NUMBER_PURPOSE: Final = "id_number"
@@ -96,6 +97,13 @@ def set_real_name(
             canonical, context=_context(user.id, "id_number")
         )
         user.id_number_index = id_number_index(ctx, canonical)
+
+
+def display_name(cipher: FieldCipher, user: User) -> str | None:
+    """The account's recorded name only (for showing who acted), without the other fields."""
+    if user.name_encrypted is None:
+        return None
+    return cipher.decrypt(user.name_encrypted, context=_context(user.id, "name"))
 
 
 def real_name(ctx: IdentityContext, user: User) -> RealName:

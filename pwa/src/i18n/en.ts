@@ -145,6 +145,8 @@ export const en: Messages = {
   timelineEntry: (service, what) => `${service}: ${what}`,
   timelineOther: "Updated",
   byAgent: " (by your agent)",
+  byAgentNamed: (name) => ` (by your agent ${name})`,
+  submittedByAgent: (name, date) => `Submitted by ${name ?? "your agent"} on your behalf on ${date}`,
   taskStates: {
     waiting_upstream: "Waiting for an earlier step",
     submitted: "Awaiting intake",

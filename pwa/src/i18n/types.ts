@@ -159,6 +159,10 @@ export interface Messages {
   timelineEntry: (service: string, what: string) => string;
   timelineOther: string;
   byAgent: string;
+  /** After a timeline entry: which agent did it. */
+  byAgentNamed: (name: string) => string;
+  /** On the progress page: the agent who submitted for the resident. */
+  submittedByAgent: (name: string | null, date: string) => string;
   taskStates: Record<string, string>;
   applicationStatuses: Record<string, string>;
   timelineKinds: Record<string, string>;

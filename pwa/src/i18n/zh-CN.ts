@@ -140,6 +140,8 @@ export const zhCN: Messages = {
   timelineEntry: (service, what) => `${service}：${what}`,
   timelineOther: "状态更新",
   byAgent: "（代办人操作）",
+  byAgentNamed: (name) => `（代办人 ${name} 操作）`,
+  submittedByAgent: (name, date) => `由代办人${name ? ` ${name} ` : ""}于 ${date} 代您提交`,
   taskStates: {
     waiting_upstream: "等待前序事项",
     submitted: "待受理",

@@ -71,7 +71,9 @@ function Timeline({ events, bundle, locale }: { events: TimelineEvent[]; bundle:
             <p class="timeline__when">{formatDateTime(event.at, locale)}</p>
             <p class="timeline__what">
               {service ? t.timelineEntry(service, eventText(t, event.kind)) : eventText(t, event.kind)}
-              {event.act ? <span class="timeline__agent">{t.byAgent}</span> : null}
+              {event.act ? (
+                <span class="timeline__agent">{event.actName ? t.byAgentNamed(event.actName) : t.byAgent}</span>
+              ) : null}
             </p>
           </li>
         );
@@ -98,6 +100,7 @@ export function ApplicationPage({ applicationId }: { applicationId: string }) {
   usePageFocus(state.kind === "ok");
   if (state.kind !== "ok") return <LoadState kind={state.kind} onRetry={reload} />;
   const { application, events } = state.value;
+  const submitted = events.find((e) => e.kind === "application.submitted" && e.act !== null);
   return (
     <>
       <BackLink href={paths.applications()} label={t.myApplications} />
@@ -108,6 +111,7 @@ export function ApplicationPage({ applicationId }: { applicationId: string }) {
           <span class={`tag tag--${application.status}`}>{t.applicationStatuses[application.status] ?? application.status}</span>
         </p>
         <p>{t.submittedOn(formatDateTime(application.submittedAt, locale))}</p>
+        {submitted ? <p class="submitted-by">{t.submittedByAgent(submitted.actName, formatDateTime(submitted.at, locale))}</p> : null}
         <p>{t.promisedBy(formatDate(application.promisedOn, locale))}</p>
       </div>
       <section aria-labelledby="tasks-heading">

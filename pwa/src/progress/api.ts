@@ -30,6 +30,8 @@ export interface TimelineEvent {
   service: string | null;
   actorKind: string;
   act: string | null;
+  /** The agent's name: given to the resident and the agent only. */
+  actName: string | null;
 }
 
 function str(value: unknown): string | null {
@@ -78,7 +80,7 @@ function parseEvent(raw: unknown): TimelineEvent | null {
   const at = str(raw["at"]);
   const kind = str(raw["kind"]);
   if (!at || !kind) return null;
-  return { id: raw["id"], at, kind, service: str(raw["service"]), actorKind: str(raw["actor_kind"]) ?? "", act: str(raw["act"]) };
+  return { id: raw["id"], at, kind, service: str(raw["service"]), actorKind: str(raw["actor_kind"]) ?? "", act: str(raw["act"]), actName: str(raw["act_name"]) };
 }
 
 export async function getJson(url: string): Promise<{ status: number; body: unknown } | null> {
