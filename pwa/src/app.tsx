@@ -59,6 +59,7 @@ function chunkOf(route: Route): ChunkName | null {
     case "wallet":
     case "license":
     case "confirmations":
+    case "notifications":
       return "progress";
     case "clerk":
     case "clerkTask":
@@ -138,6 +139,8 @@ function Page({ route }: { route: Route }) {
       return progress ? <progress.LicensePage key={route.licenseId} licenseId={route.licenseId} /> : null;
     case "confirmations":
       return progress ? <progress.ConfirmationsPage /> : null;
+    case "notifications":
+      return progress ? <progress.NotificationsPage /> : null;
     case "clerk":
       return clerk ? <clerk.InboxPage /> : null;
     case "clerkTask":

@@ -21,6 +21,7 @@ export type Route =
   | { name: "clerk" }
   | { name: "clerkTask"; taskId: string }
   | { name: "confirmations" }
+  | { name: "notifications" }
   | { name: "notFound" };
 
 const SEGMENT = /^[A-Za-z0-9_-]{1,100}$/;
@@ -46,6 +47,7 @@ export function matchRoute(pathname: string): Route {
   }
   if (parts.length === 1 && parts[0] === "agent") return { name: "agent" };
   if (parts.length === 1 && parts[0] === "confirmations") return { name: "confirmations" };
+  if (parts.length === 1 && parts[0] === "notifications") return { name: "notifications" };
   if (parts[0] === "wallet") {
     if (parts.length === 1) return { name: "wallet" };
     const licenseId = segment(parts[1]);
@@ -86,6 +88,7 @@ export const paths = {
   clerk: (): string => "/clerk",
   clerkTask: (taskId: string): string => `/clerk/tasks/${encodeURIComponent(taskId)}`,
   confirmations: (): string => "/confirmations",
+  notifications: (): string => "/notifications",
 };
 
 export interface Location {

@@ -47,3 +47,32 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(caches.match(url.pathname, { cacheName: SHELL_CACHE }).then((hit) => hit || fetch(request)));
   }
 });
+
+// Web Push: the payload is only {"title", "message_id"} (the platform never sends names,
+// numbers or addresses through the browser vendor's push service), so the notification shows
+// the title alone; the message itself is read in the app, signed in.
+self.addEventListener("push", (event) => {
+  let title = "";
+  let tag;
+  try {
+    const data = event.data ? event.data.json() : {};
+    title = typeof data.title === "string" ? data.title : "";
+    tag = typeof data.message_id === "string" ? data.message_id : undefined;
+  } catch {
+    title = "";
+  }
+  event.waitUntil(self.registration.showNotification(title || "一件事 OneThing", { tag, data: { url: "/notifications" } }));
+});
+
+// A tap on the notification opens the app's messages (an open window of the app is reused).
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = (event.notification.data && event.notification.data.url) || "/notifications";
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+      const open = windows.find((w) => new URL(w.url).origin === self.location.origin);
+      if (open) return open.navigate(url).then((w) => (w || open).focus());
+      return self.clients.openWindow(url);
+    }),
+  );
+});

@@ -66,6 +66,8 @@ def server_env(settings: Settings, port: int) -> dict[str, str]:
         S3_BUCKET_PREFIX=settings.s3.bucket_prefix,
         IDENTITY_DATA_KEYS=settings.identity.data_keys,
         IDENTITY_BLIND_INDEX_KEY=settings.identity.blind_index_key,
+        # The API hands out the public half, the worker signs pushes: one key for both.
+        VAPID_PRIVATE_KEY=settings.notify.vapid_private_key,
     )
     return env
 

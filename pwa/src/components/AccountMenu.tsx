@@ -1,6 +1,7 @@
 import { signIn, signOut, useAuth } from "../auth/session";
 import { useI18n } from "../i18n/context";
 import { Link, paths } from "../router";
+import { useUnread } from "./unread";
 
 /** Sign in, or (signed in) the way to one's own work — applications, or the clerk's inbox —
  * and sign out. */
@@ -17,6 +18,7 @@ export function AccountMenu() {
     );
   }
   const role = auth.me?.role;
+  const unread = useUnread(auth.signedIn && role === "resident" && !auth.me?.act);
   return (
     <nav class="account" aria-label={t.accountNav}>
       {role === "clerk" ? (
@@ -37,6 +39,17 @@ export function AccountMenu() {
       {role === "resident" ? (
         <Link href={paths.wallet()} class="account__link">
           {t.walletTitle}
+        </Link>
+      ) : null}
+      {role === "resident" ? (
+        <Link href={paths.notifications()} class="account__link">
+          {t.messagesTitle}
+          {unread > 0 ? (
+            <span class="badge">
+              <span aria-hidden="true">{unread}</span>
+              <span class="visually-hidden">{t.messagesUnreadLabel(unread)}</span>
+            </span>
+          ) : null}
         </Link>
       ) : null}
       {role === "resident" ? (

@@ -254,4 +254,27 @@ export interface Messages {
   confirmationReasonNeeded: string;
   confirmationConfirmed: string;
   confirmationDeclined: (reason: string) => string;
+
+  // Messages (消息), notification preferences and push.
+  messagesTitle: string;
+  messagesUnreadLabel: (count: number) => string;
+  noMessages: string;
+  unreadCount: (count: number) => string;
+  unreadTag: string;
+  markRead: string;
+  viewApplication: string;
+  notifyPreferences: string;
+  prefPush: string;
+  prefSms: string;
+  prefLanguage: string;
+  languageZh: string;
+  languageEn: string;
+  save: string;
+  prefsSaved: string;
+  pushOnThisPhone: string;
+  pushHint: string;
+  pushTurnOn: string;
+  pushOn: string;
+  pushDenied: string;
+  pushUnavailable: string;
 }

@@ -4,3 +4,4 @@ export { ApplicationsPage } from "./ApplicationsPage";
 export { AgentPage } from "./AgentPage";
 export { LicensePage, WalletPage } from "./WalletPage";
 export { ConfirmationsPage } from "../coapplicant/ConfirmationsPage";
+export { NotificationsPage } from "../notify/NotificationsPage";
