@@ -55,6 +55,7 @@ function chunkOf(route: Route): ChunkName | null {
       return "wizard";
     case "applications":
     case "application":
+    case "delivery":
     case "agent":
     case "wallet":
     case "license":
@@ -131,6 +132,8 @@ function Page({ route }: { route: Route }) {
       return progress ? <progress.ApplicationsPage /> : null;
     case "application":
       return progress ? <progress.ApplicationPage key={route.applicationId} applicationId={route.applicationId} /> : null;
+    case "delivery":
+      return progress ? <progress.DeliveryPage key={route.applicationId} applicationId={route.applicationId} /> : null;
     case "agent":
       return progress ? <progress.AgentPage /> : null;
     case "wallet":

@@ -15,6 +15,7 @@ export type Route =
   | { name: "callback" }
   | { name: "applications" }
   | { name: "application"; applicationId: string }
+  | { name: "delivery"; applicationId: string }
   | { name: "agent" }
   | { name: "wallet" }
   | { name: "license"; licenseId: string }
@@ -43,6 +44,7 @@ export function matchRoute(pathname: string): Route {
   if (parts[0] === "applications") {
     if (parts.length === 1) return { name: "applications" };
     const applicationId = segment(parts[1]);
+    if (applicationId !== null && parts.length === 3 && parts[2] === "delivery") return { name: "delivery", applicationId };
     return parts.length === 2 && applicationId !== null ? { name: "application", applicationId } : { name: "notFound" };
   }
   if (parts.length === 1 && parts[0] === "agent") return { name: "agent" };
@@ -82,6 +84,7 @@ export const paths = {
   materials: (bundleId: string): string => `/bundles/${encodeURIComponent(bundleId)}/materials`,
   applications: (): string => "/applications",
   application: (id: string): string => `/applications/${encodeURIComponent(id)}`,
+  delivery: (id: string): string => `/applications/${encodeURIComponent(id)}/delivery`,
   agent: (): string => "/agent",
   wallet: (): string => "/wallet",
   license: (id: string): string => `/wallet/${encodeURIComponent(id)}`,

@@ -68,6 +68,8 @@ def server_env(settings: Settings, port: int) -> dict[str, str]:
         IDENTITY_BLIND_INDEX_KEY=settings.identity.blind_index_key,
         # The API hands out the public half, the worker signs pushes: one key for both.
         VAPID_PRIVATE_KEY=settings.notify.vapid_private_key,
+        # The courier's tracking callbacks are signed with this key (see delivery.signing).
+        COURIER_SECRET=settings.delivery.courier_secret,
     )
     return env
 
@@ -103,10 +105,41 @@ def live_server(settings: Settings) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def worker(settings: Settings, live_server: str) -> Iterator[None]:
-    """`onething worker` in its own process, as in production: dispatches submitted tasks."""
+def courier(settings: Settings, live_server: str) -> Iterator[str]:
+    """The local courier service (the repository's stand-in for EMS/SF) in its own process,
+    posting signed tracking events to the app's webhook; its base URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "onething.delivery.local_courier", "--port", str(port)]
+        + ["--webhook", f"{live_server}/api/v1/delivery/courier-events"],
+        env={**os.environ, "COURIER_SECRET": settings.delivery.courier_secret},
+        cwd=REPO_ROOT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the local courier did not start (exit {process.returncode})")
+            time.sleep(0.3)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
+@pytest.fixture(scope="session")
+def worker(settings: Settings, live_server: str, courier: str) -> Iterator[None]:
+    """`onething worker` in its own process, as in production: dispatches submitted tasks and
+    orders parcels from the local courier."""
     port = int(live_server.rsplit(":", 1)[1])
-    env = server_env(settings, port) | {"WORKER_POLL_INTERVAL": "0.2"}
+    env = server_env(settings, port) | {"WORKER_POLL_INTERVAL": "0.2", "COURIER_URL": courier}
     process = subprocess.Popen([sys.executable, "-m", "onething", "worker"], env=env, cwd=REPO_ROOT)
     try:
         time.sleep(0.5)

@@ -277,4 +277,32 @@ export interface Messages {
   pushOn: string;
   pushDenied: string;
   pushUnavailable: string;
+
+  // Delivery: mail home or collect at a hall, parcels and tracking.
+  deliveryTitle: string;
+  deliveryHow: string;
+  deliveryMail: string;
+  deliveryCollect: string;
+  deliveryMailTo: (address: string) => string;
+  deliveryHall: string;
+  hallDetails: (address: string, hours: string) => string;
+  deliveryRecipient: string;
+  deliveryPhone: string;
+  deliveryRegion: string;
+  regionProvince: string;
+  regionCity: string;
+  regionCounty: string;
+  deliveryStreet: string;
+  deliveryChange: string;
+  deliveryFix: string;
+  deliveryLocked: string;
+  deliveryNone: string;
+  trackingTitle: string;
+  noParcels: string;
+  parcelNumber: (n: number) => string;
+  parcelContains: (names: string) => string;
+  trackingNumber: (courier: string, number: string) => string;
+  shipsOn: (date: string) => string;
+  parcelReturned: (n: number) => string;
+  parcelStates: Record<string, string>;
 }

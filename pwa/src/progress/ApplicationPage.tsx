@@ -124,6 +124,9 @@ export function ApplicationPage({ applicationId }: { applicationId: string }) {
           ))}
         </ul>
       </section>
+      <Link href={paths.delivery(application.id)} class="button">
+        {t.trackingTitle}
+      </Link>
       <section aria-labelledby="timeline-heading">
         <h2 id="timeline-heading" class="intro__heading">
           {t.timelineTitle}

@@ -32,6 +32,8 @@ export interface TimelineEvent {
   act: string | null;
   /** The agent's name: given to the resident and the agent only. */
   actName: string | null;
+  /** The parcel a delivery event is about. */
+  parcel: number | null;
 }
 
 function str(value: unknown): string | null {
@@ -80,7 +82,7 @@ function parseEvent(raw: unknown): TimelineEvent | null {
   const at = str(raw["at"]);
   const kind = str(raw["kind"]);
   if (!at || !kind) return null;
-  return { id: raw["id"], at, kind, service: str(raw["service"]), actorKind: str(raw["actor_kind"]) ?? "", act: str(raw["act"]), actName: str(raw["act_name"]) };
+  return { id: raw["id"], at, kind, service: str(raw["service"]), actorKind: str(raw["actor_kind"]) ?? "", act: str(raw["act"]), actName: str(raw["act_name"]), parcel: isRecord(raw["detail"]) && typeof raw["detail"]["parcel"] === "number" ? raw["detail"]["parcel"] : null };
 }
 
 export async function getJson(url: string): Promise<{ status: number; body: unknown } | null> {

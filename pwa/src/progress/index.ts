@@ -5,3 +5,4 @@ export { AgentPage } from "./AgentPage";
 export { LicensePage, WalletPage } from "./WalletPage";
 export { ConfirmationsPage } from "../coapplicant/ConfirmationsPage";
 export { NotificationsPage } from "../notify/NotificationsPage";
+export { DeliveryPage } from "../delivery/DeliveryPage";

@@ -11,6 +11,7 @@ import { fetchForm, validateAnswers, type Validation } from "./api";
 import { flush, forgetServerDraft } from "./autosave";
 import { BackLink, LoadState } from "./common";
 import { clearDraft, setErrors, useDraft } from "./draft";
+import { DeliveryStep, deliveryChoice } from "./DeliveryStep";
 import { ErrorSummary, type SummaryItem } from "./ErrorSummary";
 import { fieldId } from "./fields";
 import { formRequest, requestKey, useLoad } from "./hooks";
@@ -41,6 +42,8 @@ export function ReviewPage({ bundleId }: { bundleId: string }) {
   const [check, setCheck] = useState<Validation | { kind: "checking" }>({ kind: "checking" });
   const [sending, setSending] = useState<Sending>({ kind: "idle" });
   const [coApplicantReady, setCoApplicantReady] = useState(false);
+  const [method, setMethod] = useState<"mail" | "collect">("mail");
+  const [hall, setHall] = useState("");
   const auth = useAuth();
   const [standIns] = useStandIns(bundleId, draft, auth.signedIn);
   const summaryRef = useRef<HTMLDivElement>(null);
@@ -99,6 +102,9 @@ export function ReviewPage({ bundleId }: { bundleId: string }) {
   );
   const answers = buildAnswers(model, sections, draft);
   const coApplicantErrors = sending.kind === "invalid" ? sending.errors.filter((e) => e.field === "co_applicant") : [];
+  // Paper outputs go by mail or wait at a hall: asked only where the form has a delivery section.
+  const delivers = sections.some((s) => s.id === "delivery");
+  const deliveryErrors = sending.kind === "invalid" ? sending.errors.filter((e) => e.field === "delivery.hall" || e.field === "delivery.method") : [];
 
   const onSubmit = async (): Promise<void> => {
     if (sending.kind === "sending") return;
@@ -111,6 +117,7 @@ export function ReviewPage({ bundleId }: { bundleId: string }) {
       optional_services: [...request.optionalServices].sort(),
       materials: Object.values(draft.materials),
       draft_id: draftId,
+      ...(delivers ? { delivery: deliveryChoice(method, hall, answers) } : {}),
     });
     if (result.kind === "submitted") {
       forgetServerDraft(bundleId); // the server deletes the draft with the submission
@@ -243,6 +250,18 @@ export function ReviewPage({ bundleId }: { bundleId: string }) {
           <span class="visually-hidden"> {t.materialsTitle}</span>
         </Link>
       </section>
+
+      {delivers ? (
+        <DeliveryStep
+          bundleId={bundleId}
+          method={method}
+          hall={hall}
+          answers={answers}
+          error={(field) => deliveryErrors.find((e) => e.field === field)?.message[locale] ?? null}
+          onMethod={setMethod}
+          onHall={setHall}
+        />
+      ) : null}
 
       {auth.signedIn ? <CoApplicantStep bundleId={bundleId} answers={answers} onReady={setCoApplicantReady} /> : null}
 

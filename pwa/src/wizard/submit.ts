@@ -4,6 +4,7 @@
  * retry (or a reload and retry) replays the same submission instead of creating a second one.
  */
 import { authFetch } from "../auth/session";
+import type { Choice } from "../delivery/api";
 import type { FieldError } from "./api";
 
 const KEY = "onething.submit.";
@@ -23,6 +24,7 @@ export interface Submission {
   optional_services: string[];
   materials: string[];
   draft_id: string | null;
+  delivery?: Choice;
 }
 
 function idempotencyKey(bundleId: string): string {
