@@ -306,7 +306,7 @@ async def test_an_agent_submits_for_the_resident_and_the_timeline_names_both(
                 token_endpoint_auth_method="none",
                 redirect_uris=["https://mini.example.test/cb"],
                 grant_types=["authorization_code"],
-                scope="openid applications",
+                scope="openid applications:read",
                 first_party=False,
             )
         )

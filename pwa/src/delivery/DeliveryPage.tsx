@@ -168,7 +168,8 @@ export function DeliveryPage({ applicationId }: { applicationId: string }) {
               {t.parcelNumber(parcel.number)} <span class={`tag tag--${parcel.state}`}>{t.parcelStates[parcel.state] ?? parcel.state}</span>
             </h2>
             <p>{t.parcelContains(parcel.services.map(serviceName).join(t.listSeparator))}</p>
-            {parcel.trackingNumber ? <p class="parcel__tracking">{t.trackingNumber(parcel.courier ?? "", parcel.trackingNumber)}</p> : <p>{t.shipsOn(formatDate(parcel.shipOn, locale))}</p>}
+            {parcel.pickupCode ? <p class="parcel__code">{t.pickupCode(parcel.pickupCode)}</p> : null}
+            {parcel.pickupCode || parcel.state === "collected" ? null : parcel.trackingNumber ? <p class="parcel__tracking">{t.trackingNumber(parcel.courier ?? "", parcel.trackingNumber)}</p> : <p>{t.shipsOn(formatDate(parcel.shipOn, locale))}</p>}
             <ol class="timeline">
               {[...steps].reverse().map((e) => (
                 <li class="timeline__event" key={e.id}>

@@ -21,6 +21,8 @@ export interface Parcel {
   courier: string | null;
   trackingNumber: string | null;
   services: string[];
+  /** For a parcel waiting at a service hall: the code to show at the window. */
+  pickupCode: string | null;
 }
 
 export interface Delivery {
@@ -53,6 +55,7 @@ function parseParcel(raw: unknown): Parcel | null {
     shipOn: text(raw["ship_on"]) ?? "",
     courier: text(raw["courier"]) ?? null,
     trackingNumber: text(raw["tracking_number"]) ?? null,
+    pickupCode: text(raw["pickup_code"]) ?? null,
     services: items.flatMap((i: unknown) => (isRecord(i) && typeof i["service"] === "string" ? [i["service"]] : [])),
   };
 }

@@ -183,6 +183,10 @@ export const en: Messages = {
     "parcel.out_for_delivery": "Out for delivery",
     "parcel.delivered": "Delivered",
     "parcel.returned": "Parcel returned",
+    "parcel.at_hall": "Waiting at the service hall",
+    "parcel.collected": "Collected at the hall",
+    "parcel.rerouted": "Sent the new way",
+    "parcel.resent": "Sent again to the new address",
     "delivery.chosen": "Delivery chosen",
     "delivery.changed": "Delivery changed",
     "delivery.address_correction_requested": "Please correct the address",
@@ -344,5 +348,7 @@ export const en: Messages = {
   trackingNumber: (courier, number) => `${courier} tracking number ${number}`,
   shipsOn: (date) => `Sent by ${date}`,
   parcelReturned: (n) => `Parcel ${n} came back. Check and correct the address; it is sent again once saved.`,
-  parcelStates: { collecting: "Waiting for the other documents", ordering: "Being handed to the courier", ordered: "With the courier", picked_up: "Picked up", in_transit: "In transit", out_for_delivery: "Out for delivery", delivered: "Delivered", returned: "Returned" },
+  parcelStates: { collecting: "Waiting for the other documents", ordering: "Being handed to the courier", ordered: "With the courier", picked_up: "Picked up", in_transit: "In transit", out_for_delivery: "Out for delivery", delivered: "Delivered", returned: "Returned", at_hall: "Waiting at the hall", collected: "Collected", },
+
+  pickupCode: (code) => `Pickup code ${code}: show it at the hall with your ID card.`,
 };

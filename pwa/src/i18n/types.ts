@@ -305,4 +305,6 @@ export interface Messages {
   shipsOn: (date: string) => string;
   parcelReturned: (n: number) => string;
   parcelStates: Record<string, string>;
+
+  pickupCode: (code: string) => string;
 }

@@ -178,6 +178,10 @@ export const zhCN: Messages = {
     "parcel.out_for_delivery": "派送中",
     "parcel.delivered": "已签收",
     "parcel.returned": "邮件被退回",
+    "parcel.at_hall": "已到政务服务大厅，待领取",
+    "parcel.collected": "已在大厅领取",
+    "parcel.rerouted": "已按新的领取方式改送",
+    "parcel.resent": "已按新地址重新寄出",
     "delivery.chosen": "已选择领取方式",
     "delivery.changed": "已修改领取方式或地址",
     "delivery.address_correction_requested": "请修改收件地址",
@@ -338,5 +342,7 @@ export const zhCN: Messages = {
   trackingNumber: (courier, number) => `${courier} 运单号 ${number}`,
   shipsOn: (date) => `最迟 ${date} 交寄`,
   parcelReturned: (n) => `第 ${n} 件邮件被退回。请核对并修改收件地址，保存后将重新寄出。`,
-  parcelStates: { collecting: "等待其他证照", ordering: "正在交寄", ordered: "已交寄", picked_up: "已揽收", in_transit: "运输中", out_for_delivery: "派送中", delivered: "已签收", returned: "已退回" },
+  parcelStates: { collecting: "等待其他证照", ordering: "正在交寄", ordered: "已交寄", picked_up: "已揽收", in_transit: "运输中", out_for_delivery: "派送中", delivered: "已签收", returned: "已退回", at_hall: "待领取", collected: "已领取", },
+
+  pickupCode: (code) => `取件码 ${code}：请带本人身份证到大厅出示。`,
 };
