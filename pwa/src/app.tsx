@@ -61,6 +61,7 @@ function chunkOf(route: Route): ChunkName | null {
     case "license":
     case "confirmations":
     case "notifications":
+    case "permissions":
       return "progress";
     case "clerk":
     case "clerkTask":
@@ -144,6 +145,8 @@ function Page({ route }: { route: Route }) {
       return progress ? <progress.ConfirmationsPage /> : null;
     case "notifications":
       return progress ? <progress.NotificationsPage /> : null;
+    case "permissions":
+      return progress ? <progress.PermissionsPage /> : null;
     case "clerk":
       return clerk ? <clerk.InboxPage /> : null;
     case "clerkTask":

@@ -23,6 +23,7 @@ export type Route =
   | { name: "clerkTask"; taskId: string }
   | { name: "confirmations" }
   | { name: "notifications" }
+  | { name: "permissions" }
   | { name: "notFound" };
 
 const SEGMENT = /^[A-Za-z0-9_-]{1,100}$/;
@@ -50,6 +51,7 @@ export function matchRoute(pathname: string): Route {
   if (parts.length === 1 && parts[0] === "agent") return { name: "agent" };
   if (parts.length === 1 && parts[0] === "confirmations") return { name: "confirmations" };
   if (parts.length === 1 && parts[0] === "notifications") return { name: "notifications" };
+  if (parts.length === 1 && parts[0] === "permissions") return { name: "permissions" };
   if (parts[0] === "wallet") {
     if (parts.length === 1) return { name: "wallet" };
     const licenseId = segment(parts[1]);
@@ -92,6 +94,7 @@ export const paths = {
   clerkTask: (taskId: string): string => `/clerk/tasks/${encodeURIComponent(taskId)}`,
   confirmations: (): string => "/confirmations",
   notifications: (): string => "/notifications",
+  permissions: (): string => "/permissions",
 };
 
 export interface Location {

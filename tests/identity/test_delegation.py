@@ -35,6 +35,7 @@ EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"
 ACCESS = "urn:ietf:params:oauth:token-type:access_token"
 RESIDENT_TYPE = "urn:onething:params:oauth:token-type:resident"
 AGENT_PHONES = ("13100131001", "13100131002")
+AGENT_NAMES = ("赵敏", "钱立")  # the agents' recorded names, shown to residents in the list
 RESIDENT_PHONES = ("15800158001", "15800158002")
 BUNDLES = ("newborn-birth", "retirement", "after-a-death")
 
@@ -55,7 +56,10 @@ async def people(
         grant_types=["authorization_code", "refresh_token", EXCHANGE],
         scope="openid profile phone applications:read applications:write offline_access",
     )
-    agents = [new_user(ctx, role="agent", phone=p) for p in AGENT_PHONES]
+    agents = [
+        new_user(ctx, role="agent", phone=p, name=n)
+        for p, n in zip(AGENT_PHONES, AGENT_NAMES, strict=True)
+    ]
     residents = [new_user(ctx, role="resident", phone=p) for p in RESIDENT_PHONES]
     async with sessionmaker() as session, session.begin():
         session.add_all(agents + residents)
@@ -424,6 +428,9 @@ async def test_agent_records_in_person_resident_lists_and_revokes_over_the_api(
     resident = await _resident_token(browser, sessionmaker, RESIDENT_PHONES[0])
     listed = (await browser.get("/api/v1/delegations", headers=_bearer(resident))).json()
     assert [d["id"] for d in listed] == [delegation["id"]]
+    # The resident sees whom they allowed, by name (the single views carry no name).
+    assert listed[0]["agent_name"] == AGENT_NAMES[0]
+    assert delegation["agent_name"] is None
     other = await _resident_token(browser, sessionmaker, RESIDENT_PHONES[1])
     assert (await browser.get("/api/v1/delegations", headers=_bearer(other))).json() == []
     stranger = await browser.post(

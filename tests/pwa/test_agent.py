@@ -130,10 +130,13 @@ async def test_an_agent_submits_for_a_resident_who_then_sees_it_and_revokes_the_
     await expect(resident.locator(".submitted-by")).to_contain_text(f"由代办人 {AGENT_NAME} 于")
     await expect(resident.locator(".submitted-by")).to_contain_text("代您提交")
     await resident.screenshot(path=screenshot_path("pwa-submitted-by-agent"), full_page=False)
-    await resident.get_by_role("link", name="我的办件").first.click()
+    # 授权管理: whom the resident allowed, by name; revoked with one tap.
+    await resident.locator(".account").get_by_role("link", name="授权管理").click()
     mine = resident.locator(".delegation", has_text="新生儿出生一件事")
+    await expect(mine).to_contain_text(f"代办人：{AGENT_NAME}")
     await mine.get_by_role("button", name="撤销授权").click()
     await expect(mine).to_have_count(0)
+    await expect(resident.locator("main")).to_contain_text("没有有效的代办授权。")
 
     # The agent can no longer act for the resident.
     await agent.get_by_role("button", name="结束代办").click()

@@ -158,6 +158,10 @@ async def test_a_resident_submits_newborn_birth_and_sees_a_clerks_approval_on_th
     await page.wait_for_url(f"**/bundles/{NEWBORN}/review")
     await expect(page.locator("#review-materials ~ p")).to_have_text("需要的材料都已提供。")
     await confirmed_on_the_applicants_phone(page)
+    # Mailed home by default, to the form's delivery address; remember contact details.
+    await expect(page.locator("#delivery-method")).to_be_checked()
+    await expect(page.locator(".delivery__address")).to_contain_text("江北区观音桥街道建新北路1号2单元")
+    await page.locator("#remember-me").check()
     submit = page.get_by_role("button", name="提交申请")
     # A double tap sends one submission (one Idempotency-Key; the button is disabled meanwhile).
     await submit.dblclick()
@@ -167,6 +171,14 @@ async def test_a_resident_submits_newborn_birth_and_sees_a_clerks_approval_on_th
     mine = await api_get(page, live_server, "/api/v1/applications")
     assert [a["id"] for a in mine] == [application_id]
     assert await api_get(page, live_server, "/api/v1/drafts") == []  # submitted with it
+    delivery = await api_get(page, live_server, f"/api/v1/applications/{application_id}/delivery")
+    assert delivery["choice"]["method"] == "mail"
+    assert delivery["choice"]["address"] == "江北区观音桥街道建新北路1号2单元"
+    # Remembered: contact details and addresses only — no ID, bank card or the child's facts.
+    kept = (await api_get(page, live_server, "/api/v1/me/profile"))["facts"]
+    assert kept["mother.phone"] == "13800138000"
+    assert kept["delivery.region"] == "500105"
+    assert not {"mother.id_number", "benefit.card_number", "child.name"} & set(kept)
     # The answers are gone from the tab once submitted.
     assert await page.evaluate("sessionStorage.getItem('onething.draft.newborn-birth')") is None
 

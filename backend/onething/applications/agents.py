@@ -7,11 +7,8 @@ import uuid
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-
 from onething.identity.clients import PWA_CLIENT_ID
-from onething.identity.models import User
-from onething.identity.services import display_name
+from onething.identity.services import display_names
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -42,12 +39,5 @@ async def agent_names(
             ids.add(uuid.UUID(sub))
         except ValueError:
             continue  # not an account (a client acting as itself)
-    if not ids:
-        return {}
-    rows = (
-        (await session.execute(select(User).where(User.id.in_(ids), User.role == "agent")))
-        .scalars()
-        .all()
-    )
-    names = {str(row.id): display_name(cipher, row) for row in rows}
-    return {sub: name for sub, name in names.items() if name}
+    names = await display_names(session, cipher, ids, role="agent")
+    return {str(account): name for account, name in names.items()}

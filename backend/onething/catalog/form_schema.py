@@ -25,6 +25,7 @@ from onething.catalog.model import (
     Situation,
     Unit,
     Widget,
+    rememberable,
 )
 
 SCHEMA_DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
@@ -217,6 +218,8 @@ def field_schema(catalog: Catalog, element: DataElement, field: MergedField, pos
             "x-label": text(element.label),
             "x-widget": element.widget or _widget(element),
             "x-personal-data": element.personal_data,
+            # The resident may ask to have it remembered for next time (identity.profiles).
+            "x-rememberable": rememberable(element),
             "x-services": list(field.services),
             "x-required-by": list(field.required_by),
             "x-legal-basis": _legal_basis(catalog, field),

@@ -8,7 +8,7 @@ expressible in a JSON Schema; ``checks.py`` enforces them after decoding.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 
 import msgspec
 
@@ -367,3 +367,15 @@ class Catalog(msgspec.Struct, frozen=True, kw_only=True):
 
 def section_of(element_id: str) -> str:
     return element_id.partition(".")[0]
+
+
+# Facts of the life event itself change every time: never carried to the next application.
+EVENT_SECTIONS: Final = frozenset({"child", "maternity", "deceased", "funeral", "school"})
+
+
+def rememberable(element: DataElement) -> bool:
+    """May a resident have this fact remembered for their next application? Only `personal`
+    facts (contact details, addresses, employer): not `sensitive` ones (ID and bank card
+    numbers), which come from e-licenses or are typed each time, not `public` ones (a premium
+    year), which belong to the occasion, and none of the event's own sections."""
+    return element.personal_data == "personal" and section_of(element.id) not in EVENT_SECTIONS

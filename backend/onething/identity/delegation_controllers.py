@@ -36,7 +36,7 @@ from onething.identity.delegations import (
 from onething.identity.deps import Ctx, DbSession
 from onething.identity.guards import current_principal
 from onething.identity.models import Delegation, User
-from onething.identity.services import find_by_phone
+from onething.identity.services import display_names, find_by_phone
 from onething.identity.sms import sms_sender
 from onething.identity.tokens import Principal
 
@@ -70,6 +70,8 @@ class DelegationView(msgspec.Struct, kw_only=True):
     valid_until: datetime
     evidence_kind: str | None
     status: Literal["pending", "active", "not_yet_valid", "expired", "revoked"]
+    # In the list only: the agent's recorded name, so the resident knows whom they allowed.
+    agent_name: str | None = None
 
 
 def _view(row: Delegation, now: datetime) -> DelegationView:
@@ -247,12 +249,18 @@ class DelegationController(Controller):
         responses={403: _NOT_OWN},
     )
     async def list_mine(
-        self, principal: NamedDependency[Principal], db_session: DbSession
+        self, principal: NamedDependency[Principal], db_session: DbSession, ctx: Ctx
     ) -> list[DelegationView]:
-        """Delegations the caller granted (as a resident) or holds (as an agent)."""
+        """Delegations the caller granted (as a resident) or holds (as an agent), each with
+        the agent's name (the two people it concerns are the only ones who can list it)."""
         user = await _caller(db_session, principal)
         now = datetime.now(UTC)
-        return [_view(row, now) for row in await delegations_of(db_session, user)]
+        rows = await delegations_of(db_session, user)
+        names = await display_names(db_session, ctx.cipher, {row.agent_id for row in rows})
+        return [
+            msgspec.structs.replace(_view(row, now), agent_name=names.get(row.agent_id))
+            for row in rows
+        ]
 
     @post(
         "/{delegation_id:uuid}/revoke",

@@ -367,3 +367,18 @@ class FederationLogin(Base):
     nonce: Mapped[str] = mapped_column(String(64))
     next_url: Mapped[str] = mapped_column(Text)
     expires_at: Mapped[datetime] = mapped_column(_TZ)
+
+
+class ResidentProfile(Base):
+    """Facts a resident asked us to remember for their next application (the "remember for next
+    time" box on the review page): contact details and addresses, sealed as one JSON object
+    bound to the account; deleted when they say forget."""
+
+    __tablename__ = "resident_profiles"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    facts_encrypted: Mapped[str] = mapped_column(Text)
+    consented_at: Mapped[datetime] = mapped_column(_TZ)
+    updated_at: Mapped[datetime] = mapped_column(_TZ)

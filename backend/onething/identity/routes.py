@@ -40,6 +40,7 @@ def provider_route_handlers(settings: Settings) -> list[ControllerRouterHandler]
 
 
 def api_handlers() -> list[ControllerRouterHandler]:
+    from onething.identity.profile_controllers import ProfileController
     from onething.identity.registry_controllers import (
         ClientRegistryController,
         ClientSubscriptionController,
@@ -51,4 +52,5 @@ def api_handlers() -> list[ControllerRouterHandler]:
         DelegationController,
         ClientRegistryController,
         ClientSubscriptionController,
+        ProfileController,
     ]

@@ -106,6 +106,19 @@ def display_name(cipher: FieldCipher, user: User) -> str | None:
     return cipher.decrypt(user.name_encrypted, context=_context(user.id, "name"))
 
 
+async def display_names(
+    session: AsyncSession, cipher: FieldCipher, ids: set[uuid.UUID], *, role: str | None = None
+) -> dict[uuid.UUID, str]:
+    """Recorded names of these accounts (of `role` only, when given); nameless ones left out."""
+    if not ids:
+        return {}
+    query = select(User).where(User.id.in_(ids))
+    if role is not None:
+        query = query.where(User.role == role)
+    rows = (await session.execute(query)).scalars().all()
+    return {row.id: name for row in rows if (name := display_name(cipher, row))}
+
+
 def real_name(ctx: IdentityContext, user: User) -> RealName:
     def open_(value: str | None, column: str) -> str | None:
         if value is None:

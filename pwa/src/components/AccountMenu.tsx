@@ -57,6 +57,11 @@ export function AccountMenu() {
           {t.confirmationsTitle}
         </Link>
       ) : null}
+      {role === "resident" && !auth.me?.act ? (
+        <Link href={paths.permissions()} class="account__link">
+          {t.permissionsTitle}
+        </Link>
+      ) : null}
       <button type="button" class="account__button" onClick={() => void signOut()}>
         {t.signOut}
       </button>

@@ -274,7 +274,9 @@ export const en: Messages = {
   copyReasonHint: "Printed on the annotated copy, e.g. “school enrolment”.",
   copyRequest: "Make an annotated copy",
   copyDownload: (date) => `Download the annotated copy (valid until ${date})`,
-  prefilledFrom: (license) => `Filled in from your e-license “${license}”; please check.`,
+  fromLicense: (name) => `the e-license “${name}”`,
+  fromLastTime: "what you asked us to remember last time",
+  prefilledFrom: (source) => `Filled in from ${source}; please check.`,
 
   coApplicantTitle: "The other parent's confirmation",
   coApplicantIntro:
@@ -351,4 +353,26 @@ export const en: Messages = {
   parcelStates: { collecting: "Waiting for the other documents", ordering: "Being handed to the courier", ordered: "With the courier", picked_up: "Picked up", in_transit: "In transit", out_for_delivery: "Out for delivery", delivered: "Delivered", returned: "Returned", at_hall: "Waiting at the hall", collected: "Collected", },
 
   pickupCode: (code) => `Pickup code ${code}: show it at the hall with your ID card.`,
+
+  permissionsTitle: "Permissions",
+  permissionsIntro: "Who may act for you: agents and the third-party apps you allowed. Revoking takes effect at once.",
+  noDelegations: "No delegation in force.",
+  delegationAgent: (name) => `Agent: ${name}`,
+  consentsTitle: "Third-party apps you allowed",
+  noConsents: "You have not allowed any third-party app.",
+  consentGranted: (date) => `Allowed on ${date}. It may:`,
+  withdrawConsent: "Withdraw",
+
+  shareTitle: "Let someone else use it",
+  shareHint: (days) => `For example your spouse, for the newborn's application; valid ${days} days, revocable at any time.`,
+  shareIdNumber: "Their citizen ID number",
+  sharePurpose: "For",
+  shareButton: "Allow",
+  shared: (date) => `Allowed until ${date}.`,
+
+  rememberMe: "Remember my contact details and addresses for my next application (no ID or bank card numbers; clear them under Permissions)",
+  rememberedTitle: "What we remember for you",
+  rememberedNone: "Nothing is remembered.",
+  rememberedCount: (count) => `${count} contact details and addresses, filled in next time.`,
+  rememberedForget: "Forget them",
 };

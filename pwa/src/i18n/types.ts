@@ -228,7 +228,10 @@ export interface Messages {
   copyReasonHint: string;
   copyRequest: string;
   copyDownload: (date: string) => string;
-  prefilledFrom: (license: string) => string;
+  /** `source`: fromLicense(…), fromLastTime, or the mini-app that sent the value. */
+  prefilledFrom: (source: string) => string;
+  fromLicense: (name: string) => string;
+  fromLastTime: string;
 
   // Co-applicant confirmation (the other parent confirms from their own account).
   coApplicantTitle: string;
@@ -307,4 +310,28 @@ export interface Messages {
   parcelStates: Record<string, string>;
 
   pickupCode: (code: string) => string;
+
+  // 授权管理: delegations and consents to mini-apps.
+  permissionsTitle: string;
+  permissionsIntro: string;
+  noDelegations: string;
+  delegationAgent: (name: string) => string;
+  consentsTitle: string;
+  noConsents: string;
+  consentGranted: (date: string) => string;
+  withdrawConsent: string;
+
+  // Sharing a license with the other parent.
+  shareTitle: string;
+  shareHint: (days: number) => string;
+  shareIdNumber: string;
+  sharePurpose: string;
+  shareButton: string;
+  shared: (date: string) => string;
+
+  rememberMe: string;
+  rememberedTitle: string;
+  rememberedNone: string;
+  rememberedCount: (count: number) => string;
+  rememberedForget: string;
 }

@@ -269,7 +269,9 @@ export const zhCN: Messages = {
   copyReasonHint: "会印在加注件上，例如“办理入学”。",
   copyRequest: "生成加注件",
   copyDownload: (date) => `下载加注件（${date} 前有效）`,
-  prefilledFrom: (license) => `已从电子证照“${license}”自动填写，请核对。`,
+  prefilledFrom: (source) => `已自动填写，来源：${source}。请核对。`,
+  fromLicense: (name) => `电子证照“${name}”`,
+  fromLastTime: "您上次申请时让我们记住的信息",
 
   coApplicantTitle: "另一方父母确认",
   coApplicantIntro: "出生医学证明和生育登记需父母双方确认。请填写另一方的手机号，对方登录后在“待我确认”中核对。",
@@ -345,4 +347,26 @@ export const zhCN: Messages = {
   parcelStates: { collecting: "等待其他证照", ordering: "正在交寄", ordered: "已交寄", picked_up: "已揽收", in_transit: "运输中", out_for_delivery: "派送中", delivered: "已签收", returned: "已退回", at_hall: "待领取", collected: "已领取", },
 
   pickupCode: (code) => `取件码 ${code}：请带本人身份证到大厅出示。`,
+
+  permissionsTitle: "授权管理",
+  permissionsIntro: "这里列出可以代您办事的代办人和您授权过的第三方应用。撤销后立即生效。",
+  noDelegations: "没有有效的代办授权。",
+  delegationAgent: (name) => `代办人：${name}`,
+  consentsTitle: "已授权的第三方应用",
+  noConsents: "您没有授权过第三方应用。",
+  consentGranted: (date) => `授权时间：${date}。可以：`,
+  withdrawConsent: "取消授权",
+
+  shareTitle: "授权他人使用",
+  shareHint: (days) => `例如授权配偶办理新生儿出生一件事时使用您的证照，有效 ${days} 天，可随时撤销。`,
+  shareIdNumber: "对方的公民身份号码",
+  sharePurpose: "用于办理",
+  shareButton: "授权使用",
+  shared: (date) => `已授权，${date} 前有效。`,
+
+  rememberMe: "记住我的联系方式和地址，下次申请时自动填写（不含证件号码和银行卡号，可在“授权管理”中清除）",
+  rememberedTitle: "为您记住的信息",
+  rememberedNone: "没有为您记住任何信息。",
+  rememberedCount: (count) => `记住了 ${count} 项联系方式和地址，下次申请时自动填写。`,
+  rememberedForget: "清除这些信息",
 };

@@ -1,61 +1,13 @@
 /** "My applications": every application of the signed-in resident, newest first. */
 import { fetchBundles, type BundleSummary } from "../api/bundles";
-import { useState } from "preact/hooks";
 import { signIn, useAuth } from "../auth/session";
 import { useI18n } from "../i18n/context";
 import { Link, paths, usePageFocus, useTitle } from "../router";
 import { BackLink, LoadState } from "../wizard/common";
 import { useLoad } from "../wizard/hooks";
 import { fetchApplications } from "./api";
-import { fetchDelegations, revokeDelegation, type DelegationItem } from "./delegations";
+import { MyDelegations } from "../account/PermissionsPage";
 import { formatDateTime } from "./format";
-
-/** A resident's active delegations (who may act for them, for what, until when), revocable. */
-function MyDelegations({ names }: { names: Map<string, Record<string, string>> }) {
-  const { locale, t } = useI18n();
-  const auth = useAuth();
-  const [list, reload] = useLoad<DelegationItem[]>("my-delegations", () =>
-    fetchDelegations().then((d) => (d ? { kind: "ok" as const, value: d } : { kind: "unavailable" as const })),
-  );
-  const [problem, setProblem] = useState<string | null>(null);
-  const mine =
-    list.kind === "ok" && auth.me
-      ? list.value.filter((d) => d.residentId === auth.me?.sub && (d.status === "active" || d.status === "pending"))
-      : [];
-  if (mine.length === 0 && !problem) return null;
-  return (
-    <section aria-labelledby="my-delegations-heading">
-      <h2 id="my-delegations-heading" class="intro__heading">
-        {t.myDelegations}
-      </h2>
-      {problem ? (
-        <p class="field__error" role="alert">
-          {problem}
-        </p>
-      ) : null}
-      <ul class="plain-list cards">
-        {mine.map((d) => (
-          <li key={d.id} class="card delegation">
-            <p class="card__title">{d.bundles.map((b) => names.get(b)?.[locale] ?? b).join(t.listSeparator)}</p>
-            <p class="card__meta">{t.validUntil(formatDateTime(d.validUntil, locale))}</p>
-            <button
-              type="button"
-              class="button button--warning"
-              onClick={() =>
-                void revokeDelegation(d.id).then((r) => {
-                  setProblem(r.kind === "ok" ? null : t.decisionFailed);
-                  reload();
-                })
-              }
-            >
-              {t.revokeDelegation}
-            </button>
-          </li>
-        ))}
-      </ul>
-    </section>
-  );
-}
 
 export function ApplicationsPage() {
   const { locale, t } = useI18n();

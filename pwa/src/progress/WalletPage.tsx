@@ -7,6 +7,7 @@ import { BackLink, LoadState } from "../wizard/common";
 import { useLoad } from "../wizard/hooks";
 import { formatDate } from "./format";
 import { QrCode } from "./QrCode";
+import { ShareLicense } from "./ShareLicense";
 import { fetchLicense, fetchWallet, requestCopy, type CopyResult } from "./wallet";
 
 export function WalletPage() {
@@ -125,6 +126,7 @@ export function LicensePage({ licenseId }: { licenseId: string }) {
         ) : null}
         {copy.kind === "failed" ? <p class="notice">{t.decisionFailed}</p> : null}
       </div>
+      {item.relation === "holder" ? <ShareLicense licenseId={item.id} /> : null}
     </>
   );
 }

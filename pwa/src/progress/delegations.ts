@@ -10,6 +10,8 @@ export interface DelegationItem {
   bundles: string[];
   validUntil: string;
   status: string;
+  /** In the list: the agent's name (for the resident, whom they allowed). */
+  agentName: string | null;
 }
 
 export function parseDelegation(raw: unknown): DelegationItem | null {
@@ -17,7 +19,8 @@ export function parseDelegation(raw: unknown): DelegationItem | null {
   const { id, agent_id: agentId, resident_id: residentId, valid_until: validUntil, status } = raw;
   if (typeof id !== "string" || typeof agentId !== "string" || typeof residentId !== "string") return null;
   if (typeof validUntil !== "string" || typeof status !== "string") return null;
-  return { id, agentId, residentId, bundles: strings(raw["bundles"]), validUntil, status };
+  const agentName = typeof raw["agent_name"] === "string" ? raw["agent_name"] : null;
+  return { id, agentId, residentId, bundles: strings(raw["bundles"]), validUntil, status, agentName };
 }
 
 export async function fetchDelegations(): Promise<DelegationItem[] | null> {

@@ -6,3 +6,4 @@ export { LicensePage, WalletPage } from "./WalletPage";
 export { ConfirmationsPage } from "../coapplicant/ConfirmationsPage";
 export { NotificationsPage } from "../notify/NotificationsPage";
 export { DeliveryPage } from "../delivery/DeliveryPage";
+export { PermissionsPage } from "../account/PermissionsPage";

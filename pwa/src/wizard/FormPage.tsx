@@ -9,13 +9,22 @@ import { useI18n } from "../i18n/context";
 import { Link, navigate, paths, useLocation, usePageFocus, useTitle } from "../router";
 import { fetchForm, validateAnswers, type FieldError } from "./api";
 import { BackLink, LoadState, SaveStatus } from "./common";
-import { getErrors, markVisited, setAnswer, setErrors, useDraft } from "./draft";
+import { getErrors, markVisited, setAnswer, setErrors, useDraft, type Draft } from "./draft";
 import { ErrorSummary, type SummaryItem } from "./ErrorSummary";
 import { Field, fieldId } from "./fields";
 import { formRequest, requestKey, useLoad } from "./hooks";
-import { formErrors, SITUATION_SECTION, sectionOf, visibleSections } from "./model";
+import { formErrors, SITUATION_SECTION, sectionOf, visibleSections, type SectionModel } from "./model";
 import { prefillOnce } from "./prefill";
 import { buildAnswers } from "./values";
+
+/** The first of `later` still needing the resident: with a problem, or nothing answered yet. */
+function firstToAnswer(later: SectionModel[], draft: Draft, errors: FieldError[]): SectionModel | undefined {
+  return later.find((s) => {
+    const given = draft.answers[s.id] ?? {};
+    const answered = s.fields.some((f) => (given[f.name] ?? "") !== "");
+    return !answered || errors.some((e) => sectionOf(e.field) === s.id);
+  });
+}
 
 /** This page's problems, and any about the situation answers (which every page depends on). */
 function onThisPage(errors: FieldError[], section: string): FieldError[] {
@@ -113,8 +122,13 @@ export function FormPage({ bundleId, section: sectionId }: { bundleId: string; s
     // Valid, or the server is out of reach: the answers are kept and the review page checks
     // everything again, so a slow network never stops the resident from going on.
     update((current) => markVisited(current, section.id));
+    // A returning resident's later pages may be complete already (prefilled from the wallet
+    // or their last application, and valid): those are skipped — the review page shows every
+    // answer with its "change" link. A page with nothing answered is never skipped, and
+    // without the server's verdict (offline) every page is shown.
+    const ahead = result.kind === "unavailable" ? next : firstToAnswer(sections.slice(index + 1), draft, found);
     navigate(
-      fromReview ? paths.review(bundleId) : next ? paths.form(bundleId, next.id) : paths.materials(bundleId),
+      fromReview ? paths.review(bundleId) : ahead ? paths.form(bundleId, ahead.id) : paths.materials(bundleId),
     );
   };
 

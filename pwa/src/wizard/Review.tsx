@@ -3,7 +3,7 @@
  * again by the server on arrival; problems are listed at the top and next to the answer.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
-import { signIn, useAuth } from "../auth/session";
+import { actingForSomeone, signIn, useAuth } from "../auth/session";
 import { CoApplicantStep } from "../coapplicant/Step";
 import { useI18n } from "../i18n/context";
 import { Link, navigate, paths, usePageFocus, useTitle } from "../router";
@@ -12,8 +12,9 @@ import { flush, forgetServerDraft } from "./autosave";
 import { BackLink, LoadState } from "./common";
 import { clearDraft, setErrors, useDraft } from "./draft";
 import { DeliveryStep, deliveryChoice } from "./DeliveryStep";
+import { rememberAnswers } from "./remember";
 import { ErrorSummary, type SummaryItem } from "./ErrorSummary";
-import { fieldId } from "./fields";
+import { Checkbox, fieldId } from "./fields";
 import { formRequest, requestKey, useLoad } from "./hooks";
 import { formErrors, neededMaterials, situationAnswers, visibleSections } from "./model";
 import { useStandIns } from "./standins";
@@ -44,6 +45,7 @@ export function ReviewPage({ bundleId }: { bundleId: string }) {
   const [coApplicantReady, setCoApplicantReady] = useState(false);
   const [method, setMethod] = useState<"mail" | "collect">("mail");
   const [hall, setHall] = useState("");
+  const [remember, setRemember] = useState(false);
   const auth = useAuth();
   const [standIns] = useStandIns(bundleId, draft, auth.signedIn);
   const summaryRef = useRef<HTMLDivElement>(null);
@@ -120,6 +122,7 @@ export function ReviewPage({ bundleId }: { bundleId: string }) {
       ...(delivers ? { delivery: deliveryChoice(method, hall, answers) } : {}),
     });
     if (result.kind === "submitted") {
+      if (remember) await rememberAnswers(sections, draft);
       forgetServerDraft(bundleId); // the server deletes the draft with the submission
       clearDraft(bundleId);
       navigate(paths.application(result.applicationId));
@@ -275,6 +278,9 @@ export function ReviewPage({ bundleId }: { bundleId: string }) {
         {sending.kind === "failed" ? <p class="notice">{t.submitFailed}</p> : null}
         {sending.kind === "signedOut" ? <p class="notice">{t.signInToSubmit}</p> : null}
       </div>
+      {auth.signedIn && !actingForSomeone() ? (
+        <Checkbox id="remember-me" label={t.rememberMe} checked={remember} onChange={setRemember} />
+      ) : null}
       {auth.signedIn ? (
         <button
           type="button"

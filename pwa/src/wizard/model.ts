@@ -42,6 +42,8 @@ export interface FieldModel {
   required: boolean;
   minDate: string | null;
   maxDate: string | null;
+  /** The resident may have it remembered for next time (`x-rememberable`). */
+  remember: boolean;
 }
 
 export interface SectionModel {
@@ -189,6 +191,7 @@ function parseField(section: string, name: string, raw: unknown, required: boole
     required,
     minDate: firstString(raw["x-min-date"]),
     maxDate: firstString(raw["x-max-date"]),
+    remember: raw["x-rememberable"] === true,
   };
 }
 

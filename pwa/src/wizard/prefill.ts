@@ -4,6 +4,7 @@
  * the license it came from. The resident can still change any of them.
  */
 import { authFetch, actingForSomeone, isSignedIn } from "../auth/session";
+import { messagesFor } from "../i18n";
 import type { Localized } from "./model";
 import { isRecord, type FieldModel, type FormModel } from "./model";
 import type { Draft } from "./draft";
@@ -39,26 +40,35 @@ export function asInput(field: FieldModel, value: unknown): string | null {
   return value;
 }
 
-/** The wallet's values; `null` when the network failed (asked again later). */
+const [zhCN, en] = [messagesFor("zh-CN"), messagesFor("en")];
+const LAST_TIME = "last-time";
+
+/** The wallet's values, then what the resident asked us to remember last time (for fields
+ * the wallet has no value for); `null` when the network failed (asked again later). */
 async function fetchPrefill(bundleId: string): Promise<Found | null> {
   try {
-    const [prefill, wallet] = await Promise.all([
+    const [prefill, wallet, profile] = await Promise.all([
       json(`/api/v1/wallet/prefill?bundle=${encodeURIComponent(bundleId)}`),
       json("/api/v1/wallet/licenses"),
+      json("/api/v1/me/profile"),
     ]);
-    const names: Record<string, Localized> = {};
+    const names: Record<string, Localized> = { [LAST_TIME]: { "zh-CN": zhCN.fromLastTime, en: en.fromLastTime } };
     if (Array.isArray(wallet)) {
       for (const item of wallet) {
         if (!isRecord(item) || typeof item["id"] !== "string" || !isRecord(item["name"])) continue;
-        const { zh, en } = item["name"];
-        if (typeof zh === "string") names[item["id"]] = { "zh-CN": zh, en: typeof en === "string" ? en : zh };
+        const { zh, en: english } = item["name"];
+        if (typeof zh !== "string") continue;
+        names[item["id"]] = { "zh-CN": zhCN.fromLicense(zh), en: en.fromLicense(typeof english === "string" ? english : zh) };
       }
     }
     const values: Found["values"] = {};
+    if (isRecord(profile) && isRecord(profile["facts"])) {
+      for (const [element, value] of Object.entries(profile["facts"])) values[element] = { value, license: LAST_TIME };
+    }
     if (isRecord(prefill) && isRecord(prefill["values"])) {
       for (const [element, entry] of Object.entries(prefill["values"])) {
         if (isRecord(entry) && typeof entry["license_id"] === "string") {
-          values[element] = { value: entry["value"], license: entry["license_id"] };
+          values[element] = { value: entry["value"], license: entry["license_id"] }; // the wallet wins
         }
       }
     }
