@@ -23,6 +23,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from onething.applications.agents import agent_names
 from onething.applications.context import context_from_state
 from onething.applications.idempotency import IdempotencyScope
 from onething.applications.models import Application, IdempotencyKey, Task, TimelineEvent
@@ -264,7 +265,11 @@ async def test_only_the_resident_or_their_agent_may_submit(
 
 
 async def test_an_agent_submits_for_the_resident_and_the_timeline_names_both(
-    api: Client, people: People, tokens: Tokens, sessionmaker: async_sessionmaker[AsyncSession]
+    api: Client,
+    people: People,
+    tokens: Tokens,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    app: Litestar,
 ) -> None:
     agent = await tokens.issue(
         str(people.resident.id),
@@ -297,7 +302,8 @@ async def test_an_agent_submits_for_the_resident_and_the_timeline_names_both(
         await api.get(f"/api/v1/applications/{application_id}/timeline", headers=agent)
     ).json()
     assert [e["act_name"] for e in theirs["events"][:3]] == [AGENT_NAME, None, AGENT_NAME]
-    # ... a mini-app reading the resident's timeline does not.
+    # ... a mini-app never: it reads only what was launched through it (this was not: 404),
+    # and even there the names are left out.
     async with sessionmaker() as session, session.begin():
         session.add(
             OAuthClient(
@@ -311,11 +317,24 @@ async def test_an_agent_submits_for_the_resident_and_the_timeline_names_both(
             )
         )
     mini_app = await tokens.issue(str(people.resident.id), client_id="hospital-mini-app")
-    seen = (
-        await api.get(f"/api/v1/applications/{application_id}/timeline", headers=mini_app)
-    ).json()
-    assert seen["events"][2]["act"] == str(people.agent.id)
-    assert all(e["act_name"] is None for e in seen["events"])
+    hidden_timeline = f"/api/v1/applications/{application_id}/timeline"
+    assert (await api.get(hidden_timeline, headers=mini_app)).status_code == 404
+
+    def caller(client_id: str) -> Caller:
+        principal = Principal(
+            sub=str(people.resident.id), client_id=client_id, scopes=frozenset(), jti="t"
+        )
+        return Caller(
+            principal=principal, user_id=people.resident.id, role="resident", department_code=None
+        )
+
+    cipher = app.state.identity.cipher
+    async with sessionmaker() as session:
+        agents = [str(people.agent.id), str(people.resident.id)]  # only agents are named
+        assert await agent_names(session, cipher, caller("onething-pwa"), agents) == {
+            str(people.agent.id): AGENT_NAME
+        }
+        assert await agent_names(session, cipher, caller("hospital-mini-app"), agents) == {}
     # An agent authorised for another bundle sees nothing of this one.
     elsewhere = await tokens.issue(
         str(people.resident.id),

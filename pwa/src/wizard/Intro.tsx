@@ -11,6 +11,7 @@ import { navigate, paths, usePageFocus, useTitle } from "../router";
 import { fetchBundleDetail, fetchForm, type BundleDetail, type ServiceItem } from "./api";
 import { BackLink, LoadState } from "./common";
 import { useDraft, type Draft } from "./draft";
+import { useLaunchedDraft } from "./launch";
 import { Checkbox, RadioGroup } from "./fields";
 import { formRequest, requestKey, useLoad } from "./hooks";
 import { neededMaterials, visibleSections, type FormModel } from "./model";
@@ -142,6 +143,7 @@ function FormOutline({ form, draft, included }: { form: FormModel; draft: Draft;
 export function BundleIntro({ bundleId }: { bundleId: string }) {
   const { locale, t } = useI18n();
   const [draft, update] = useDraft(bundleId);
+  useLaunchedDraft(bundleId, update);
   const [detail, retryDetail] = useLoad(`detail:${bundleId}`, () => fetchBundleDetail(bundleId, locale));
   const request = formRequest(draft);
   const [form, retryForm] = useLoad(`form:${bundleId}:${requestKey(request)}`, () =>

@@ -77,11 +77,46 @@ function remember(bundleId: string, s: Slot, server: ServerDraft | null): void {
   }
 }
 
-function body(draft: Draft): string {
+const LAUNCH_KEY = "onething.launch.";
+type Launched = Record<string, { text: string; value: unknown }>;
+
+/**
+ * The values a mini-app's launch gave, as it typed them (3350, not "3350"): while the input
+ * still shows the same text, that value is what is saved, so the server keeps the mini-app
+ * as its source (a changed value becomes the resident's own).
+ */
+export function keepLaunchValues(bundleId: string, values: Launched): void {
+  try {
+    storage()?.setItem(LAUNCH_KEY + bundleId, JSON.stringify(values));
+  } catch {
+    // Without it the values are saved as typed text, and lose the mini-app as their source.
+  }
+}
+
+function launched(bundleId: string): Launched {
+  try {
+    const raw: unknown = JSON.parse(storage()?.getItem(LAUNCH_KEY + bundleId) ?? "{}");
+    return typeof raw === "object" && raw !== null ? (raw as Launched) : {};
+  } catch {
+    return {};
+  }
+}
+
+function body(bundleId: string, draft: Draft): string {
   const request = formRequest(draft);
+  const given = launched(bundleId);
+  const answers: Record<string, Record<string, unknown>> = {};
+  for (const [section, fields] of Object.entries(draft.answers)) {
+    answers[section] = Object.fromEntries(
+      Object.entries(fields).map(([name, text]) => {
+        const original = given[`${section}.${name}`];
+        return [name, original && original.text === text ? original.value : text];
+      }),
+    );
+  }
   return JSON.stringify({
     // As typed, by section; in-form situation answers under "situation", as /validate takes them.
-    answers: { ...draft.answers, situation: { ...draft.situation } },
+    answers: { ...answers, situation: { ...draft.situation } },
     situation_answers: request.situationAnswers,
     optional_services: [...request.optionalServices].sort(),
   });
@@ -116,7 +151,7 @@ async function push(bundleId: string, s: Slot): Promise<SaveState> {
       const saved = await authFetch(url, {
         method: "PUT",
         headers: { ...JSON_HEADERS, "If-Match": server.etag },
-        body: body(draft),
+        body: body(bundleId, draft),
       });
       if (saved.ok) {
         remember(bundleId, s, { id: server.id, etag: saved.headers.get("ETag") ?? server.etag });
@@ -200,6 +235,11 @@ export async function serverDraftId(bundleId: string, draft: Draft): Promise<str
 
 export function saveState(bundleId: string): SaveState {
   return slot(bundleId).state;
+}
+
+/** A server draft made elsewhere (a mini-app's launch) is the one this tab saves to now. */
+export function adoptServerDraft(bundleId: string, id: string, etag: string): void {
+  remember(bundleId, slot(bundleId), { id, etag });
 }
 
 /** The submitted draft is deleted by the server; forget it here too. */
