@@ -17,7 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onething.identity.consents import grant_consent
 from onething.identity.models import Consent, OAuthClient
+from onething.core.settings import Settings
 from onething.identity.services import find_by_phone
+from onething.licenses.context import context_from_settings
+from onething.licenses.demo import FATHER, MOTHER, seed_demo_licenses
+from onething.licenses.models import LicenseGrant
 
 NewPhone = Callable[..., Awaitable[BrowserContext]]
 HOSPITAL = "hospital-mini-app"
@@ -87,3 +91,37 @@ async def test_the_resident_sees_and_withdraws_a_consent_to_a_mini_app(
         left = (await session.execute(select(Consent).where(Consent.client_id == HOSPITAL))).all()
     assert left == []
     assert watch.problems == []
+
+
+async def test_the_father_shares_his_id_card_with_the_mother_from_its_page(
+    new_phone: NewPhone,
+    live_server: str,
+    accounts: Accounts,
+    app: Litestar,
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """授权他人使用 on a license page: by her ID number, for one life event; the grant is what
+    `wallet/prefill` then uses for her (a wrong number is refused at the field)."""
+    del accounts
+    async with sessionmaker() as session, session.begin():
+        await seed_demo_licenses(
+            session, app.state.identity, context_from_settings(settings), now=dt.datetime.now(dt.UTC)
+        )
+    page = await (await new_phone()).new_page()
+    watch = Watch(page)
+    await page.goto(live_server + "/")
+    await sign_in(page, live_server, FATHER.phone)
+    await page.locator(".account").get_by_role("link", name="卡包").click()
+    await page.get_by_role("link", name="居民身份证").first.click()
+    await page.locator("#share-id-number").fill("110101199001011234")
+    await page.locator("#share-purpose").select_option("newborn-birth")
+    await page.get_by_role("button", name="授权使用").click()
+    await expect(page.locator("#share-id-number-error")).to_be_visible()
+    await page.locator("#share-id-number").fill(MOTHER.id_number)
+    await page.get_by_role("button", name="授权使用").click()
+    await expect(page.locator(".share__status")).to_contain_text("已授权")
+    async with sessionmaker() as session:
+        grants = (await session.execute(select(LicenseGrant))).scalars().all()
+    assert [g.purpose for g in grants] == ["newborn-birth"]
+    assert len(watch.problems) == 1 and watch.problems[0].startswith("4")  # the refused number

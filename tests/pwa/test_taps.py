@@ -24,7 +24,7 @@ from co_applicant_helpers import (
     confirmed_on_the_applicants_phone,
 )
 from playwright.async_api import BrowserContext, Page, expect
-from pwa_helpers import NEWBORN, Accounts, Family, sign_in
+from pwa_helpers import NEWBORN, Accounts, Family, provide_materials, sign_in
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "applications"))
 from application_helpers import Tokens  # noqa: E402
@@ -36,7 +36,7 @@ from onething.core.settings import REPO_ROOT, Settings
 from onething.identity.services import find_by_phone
 from onething.identity.context import IdentityContext
 from onething.licenses.context import context_from_settings
-from onething.licenses.demo import FATHER, MOTHER, seed_demo_licenses
+from onething.licenses.demo import FATHER, MOTHER, seed_demo_grants, seed_demo_licenses
 
 NewPhone = Callable[..., Awaitable[BrowserContext]]
 FORM = f"/bundles/{NEWBORN}/form"
@@ -57,10 +57,15 @@ async def demo_wallet(
     del accounts  # the PWA client is registered
     identity: IdentityContext = app.state.identity
     async with sessionmaker() as session, session.begin():
+        now = dt.datetime.now(dt.UTC)
         issued = await seed_demo_licenses(
-            session, identity, context_from_settings(settings), now=dt.datetime.now(dt.UTC)
+            session, identity, context_from_settings(settings), now=now
         )
+        # As `make run` seeds it: the father shares his ID card and household register (the
+        # share form on a license's page does the same, see test_permissions.py).
+        shared = await seed_demo_grants(session, identity, now=now)
     assert issued
+    assert len(shared) == 2
 
 
 @pytest.fixture
@@ -124,20 +129,13 @@ async def answer_page(page: Page, section: str, values: dict[str, str], counts: 
                 counts.prefilled += 1  # kept as the wallet filled it
 
 
-async def the_father_shares_his_licenses(new_phone: NewPhone, live_server: str) -> Page:
-    """On his own phone (not counted): his ID card and household register, for newborn-birth,
-    with the mother (by her ID number) — the Fujian practice the wizard then prefills from."""
+async def the_fathers_phone(new_phone: NewPhone, live_server: str) -> Page:
+    """He signs in on his own phone first (not counted) and confirms there later: a second
+    login code within a minute is refused, so his phone stays signed in."""
     page = await (await new_phone()).new_page()
     await page.goto(live_server + "/")
     await sign_in(page, live_server, FATHER.phone)
-    for name in ("居民身份证", "居民户口簿"):
-        await page.locator(".account").get_by_role("link", name="卡包").click()
-        await page.get_by_role("link", name=re.compile(name)).first.click()
-        await page.locator("#share-id-number").fill(MOTHER.id_number)
-        await page.locator("#share-purpose").select_option(NEWBORN)
-        await page.get_by_role("button", name="授权使用").click()
-        await expect(page.locator(".share__status")).to_contain_text("已授权")
-    return page  # his phone stays signed in (a second code within a minute is refused)
+    return page
 
 
 async def signed_in_before(new_phone: NewPhone, live_server: str) -> BrowserContext:
@@ -172,6 +170,11 @@ async def from_the_intro_to_submitted(page: Page, father: Page, counts: Counts) 
         await page.wait_for_url(lambda url, left=section: f"/form/{left}" not in url)
     # A skipped page was complete: each of its answers came without a tap or a keystroke.
     counts.prefilled += sum(len(pages[s]) for s in sections if s not in shown)
+    # Four papers replaced by e-licenses (hers and those he shared), one tap each; the
+    # hospital's discharge record photographed (one tap to open the camera).
+    licensed = ("mother-id-card", "father-id-card", "household-register", "marriage-certificate")
+    await provide_materials(page, licenses=licensed, uploads=("discharge-record",))
+    counts.taps += len(licensed) + 1
     await page.get_by_role("link", name="检查填写内容").click()
     counts.taps += 1
     await expect(page.locator(".panel")).to_contain_text("所有信息已检查通过")
@@ -218,9 +221,10 @@ def report(name: str, counts: Counts, shown: list[str]) -> dict[str, object]:
 
 
 async def test_a_returning_parent_with_e_licenses_needs_few_taps_and_typed_fields(
-    new_phone: NewPhone, live_server: str, her_last_application: dict[str, str]
+    new_phone: NewPhone, live_server: str, worker: None, her_last_application: dict[str, str]
 ) -> None:
-    father = await the_father_shares_his_licenses(new_phone, live_server)
+    del worker  # it checks the upload
+    father = await the_fathers_phone(new_phone, live_server)
     context = await signed_in_before(new_phone, live_server)
     counts = Counts()
     page = await context.new_page()  # a new visit: a fresh tab, the provider remembers her
@@ -246,11 +250,12 @@ async def test_the_same_parent_from_the_hospitals_prefilled_draft(
     app: Litestar,
     client: AsyncTestClient[Litestar],
     sessionmaker: async_sessionmaker[AsyncSession],
+    worker: None,
 ) -> None:
     """The birth hospital's mini-app launched a draft with the birth facts it is authoritative
     for (the platform's prefilled launch); she taps its link and goes on in the PWA, where
     those values show the hospital as their source."""
-    del her_last_application
+    del her_last_application, worker
     await register_hospital(sessionmaker)
     async with sessionmaker() as session:
         mother = await find_by_phone(session, app.state.identity, MOTHER.phone)
@@ -272,7 +277,7 @@ async def test_the_same_parent_from_the_hospitals_prefilled_draft(
     assert launched.status_code == 201, launched.text
     draft_id = launched.json()["id"]
 
-    father = await the_father_shares_his_licenses(new_phone, live_server)
+    father = await the_fathers_phone(new_phone, live_server)
     context = await signed_in_before(new_phone, live_server)
     counts = Counts()
     page = await context.new_page()
