@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from newborn_samples import MOTHER_ID
 from onething.applications.models import Application, Material
+from onething.catalog.codes import make_id_number
 from onething.identity.models import Delegation
 from onething.licenses.context import LicensesContext
 from onething.licenses.demo import seed_demo_licenses
@@ -141,6 +142,17 @@ async def test_a_linked_license_stands_in_for_the_material_and_reaches_the_depar
         await _link(api, mother, draft, "father-id-card", ids["father:resident-id-card"])
     ).status_code == 404
     await _share(api, father, ids["father:resident-id-card"])
+    # Shared with her, his card is offered for his own, never as hers (the form names her).
+    listed = await _materials(api, mother, draft)
+    assert [c["id"] for c in listed["mother-id-card"]["choices"]] == [
+        ids["mother:resident-id-card"]
+    ]
+    assert [c["id"] for c in listed["father-id-card"]["choices"]] == [
+        ids["father:resident-id-card"]
+    ]
+    not_hers = await _link(api, mother, draft, "mother-id-card", ids["father:resident-id-card"])
+    assert not_hers.status_code == 422
+    assert not_hers.json()["errors"][0]["code"] == "material.license_holder"
     linked = await _link(api, mother, draft, "father-id-card", ids["father:resident-id-card"])
     assert linked.status_code == 200, linked.text
     assert linked.json()["license"]["id"] == ids["father:resident-id-card"]
@@ -352,3 +364,27 @@ async def test_an_agent_links_the_residents_license_without_opening_the_wallet(
     assert (
         await api.get(f"/api/v1/drafts/{body['draft_id']}/materials", headers=other)
     ).status_code == 404
+
+
+async def test_a_license_of_someone_other_than_the_person_the_form_names_is_refused(
+    app: Litestar,
+    api: Client,
+    people: People,
+    tokens: Tokens,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    licenses_ctx: LicensesContext,
+) -> None:
+    ids, mother, _ = await _family(app, sessionmaker, people, tokens, licenses_ctx)
+    body = await submittable(api, tokens, people, mother, materials=False)
+    draft = body["draft_id"]
+    assert (
+        await _link(api, mother, draft, "mother-id-card", ids["mother:resident-id-card"])
+    ).is_success
+    body = await hand_in_required(api, sessionmaker, mother, body, draft)
+    # The submission names another mother than the holder of the linked card.
+    body["answers"]["mother"]["id_number"] = make_id_number("500105", dt.date(1994, 6, 1), 246)
+    refused = await api.post("/api/v1/applications", json=body, headers={**mother, **new_key()})
+    assert refused.status_code == 422, refused.text
+    codes = {e["field"]: e["code"] for e in refused.json()["errors"]}
+    assert codes["materials.mother-id-card"] == "material.license_holder"
+    assert await _count(sessionmaker, Application) == 0

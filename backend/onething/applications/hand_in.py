@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
 
-from onething.applications.material_rules import asked_materials, license_unusable, missing
+from onething.applications.material_rules import (
+    asked_materials,
+    holder_indexes,
+    license_not_theirs,
+    license_unusable,
+    missing,
+)
 from onething.applications.models import Draft, Material
 from onething.core.errors import FieldError
 from onething.licenses.grants import usable_condition
@@ -27,6 +33,7 @@ if TYPE_CHECKING:
     from onething.applications.access import Who
     from onething.catalog.form import MergedForm
     from onething.catalog.model import Catalog
+    from onething.identity.crypto import BlindIndexer
 
 
 @dataclass
@@ -63,6 +70,7 @@ async def check_hand_in(
     owner_id: uuid.UUID,
     upload_ids: list[uuid.UUID],
     draft_id: uuid.UUID | None,
+    indexer: BlindIndexer,
     now: datetime,
 ) -> tuple[HandIn, list[FieldError]]:
     """What would be handed in, and every problem with it (nothing is written here)."""
@@ -97,6 +105,7 @@ async def check_hand_in(
                 DraftLicense.material,
                 DraftLicense.license_id,
                 License.license_type,
+                License.holder_index,
                 usable_condition(owner_id, purpose=form.bundle, now=now).label("usable"),
             )
             .join(License, License.id == DraftLicense.license_id)
@@ -104,15 +113,19 @@ async def check_hand_in(
             .where(DraftLicense.draft_id == draft_id, Draft.owner_id == owner_id)
             .order_by(DraftLicense.material)
         )
-        for material, license_id, license_type, usable in linked:
+        for material, license_id, license_type, holder, usable in linked:
             merged = wanted.get(material)
             if merged is None:
                 continue  # an answer changed since: the form no longer asks for it
-            if usable and license_type in merged.replaced_by:
-                plan.licenses.append((material, license_id))
-            else:
+            people = holder_indexes(catalog, material, answers, indexer)
+            if not usable or license_type not in merged.replaced_by:
                 refused.add(material)
                 errors.append(license_unusable(catalog, material))
+            elif people is not None and holder not in people:
+                refused.add(material)
+                errors.append(license_not_theirs(catalog, material))
+            else:
+                plan.licenses.append((material, license_id))
     handed = set(plan.uploads.values()) | {m for m, _ in plan.licenses} | refused
     errors += [missing(catalog, m) for m in asked if m.required and m.material not in handed]
     return plan, errors

@@ -1,6 +1,7 @@
 """Which materials an application must hand in (pure: no I/O): the merged form's materials
 that are asked of the resident, minus those an in-form answer drops (no marriage certificate
-when the parents are not married), and the field error for one that is missing."""
+when the parents are not married); whose document each one is (the people the form names:
+an e-license stands in only when held by them); and the field errors."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from onething.core.errors import FieldError
 if TYPE_CHECKING:
     from onething.catalog.form import MergedForm, MergedMaterial
     from onething.catalog.model import Catalog
+    from onething.identity.crypto import BlindIndexer
 
 SITUATION_SECTION: Final = "situation"
 
@@ -38,6 +40,25 @@ def asked_materials(form: MergedForm, answers: Mapping[str, object]) -> list[Mer
         for material in condition.effects[chosen[condition.situation]].exclude_materials
     }
     return [m for m in form.materials if m.asked and m.material not in dropped]
+
+
+def holder_indexes(
+    catalog: Catalog, material: str, answers: Mapping[str, object], indexer: BlindIndexer
+) -> set[str] | None:
+    """Blind indexes of the ID numbers the form gives for the people whose document the
+    material is (the catalog's `holders`); None when the catalog names nobody or the answers
+    hold none of those numbers yet (nothing to compare with)."""
+    from onething.identity.crypto import normalise_id_number
+    from onething.identity.services import ID_NUMBER_PURPOSE
+
+    found = set()
+    for element in catalog.materials[material].holders:
+        section, _, name = element.partition(".")
+        values = answers.get(section)
+        value = values.get(name) if isinstance(values, Mapping) else None
+        if isinstance(value, str) and value.strip():
+            found.add(indexer.index(ID_NUMBER_PURPOSE, normalise_id_number(value)))
+    return found or None
 
 
 def field_of(material: str) -> str:
@@ -68,4 +89,17 @@ def license_unusable(catalog: Catalog, material: str) -> FieldError:
         message_zh=f"代替“{name.zh}”的电子证照已不能使用（已失效或授权已结束），请重新选择或上传",
         message_en=f"The e-license chosen for the {name.en} can no longer be used (no longer "
         "valid, or its sharing ended): choose another or upload the document",
+    )
+
+
+def license_not_theirs(catalog: Catalog, material: str, field: str | None = None) -> FieldError:
+    """The e-license is held by someone other than the person the form names for it (the
+    father's ID card offered as the mother's)."""
+    name = catalog.materials[material].name
+    return FieldError(
+        field=field or field_of(material),
+        code="material.license_holder",
+        message_zh=f"代替“{name.zh}”的电子证照不属于表中填写的本人",
+        message_en=f"The e-license chosen for the {name.en} is not held by the person named "
+        "in the form",
     )

@@ -113,6 +113,7 @@ async def submit_application(
         owner_id=owner_id,
         upload_ids=data.materials,
         draft_id=data.draft_id,
+        indexer=ctx.indexer,
         now=now,
     )
     errors += material_errors

@@ -312,6 +312,10 @@ def check_licenses_and_materials(parsed: Parsed, index: Index) -> list[CatalogEr
             if license_id not in index.license_types:
                 message = f"unknown license type `{license_id}`"
                 errors.append(entry.error("unknown_license_type", message, "replaced_by", i))
+        for i, element_id in enumerate(entry.value.holders):
+            if element_id not in index.elements:
+                message = f"unknown element `{element_id}`"
+                errors.append(entry.error("unknown_element", message, "holders", i))
     return errors
 
 

@@ -231,6 +231,10 @@ class MaterialType(_Struct, frozen=True, kw_only=True):
     id: Id
     name: LocalText
     replaced_by: list[Id] = []
+    # Whose document it is: form elements holding that person's ID number (any of them, e.g.
+    # either spouse for the marriage certificate). An e-license standing in must be held by
+    # the person the form names there.
+    holders: list[ElementId] = []
     mime_types: list[str] = msgspec.field(
         default_factory=lambda: ["application/pdf", "image/jpeg", "image/png"]
     )

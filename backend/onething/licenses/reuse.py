@@ -13,8 +13,10 @@ from sqlalchemy import select
 
 from onething.applications.access import WRITE, require_department, require_owner
 from onething.applications.catalogs import catalog_for
+from onething.applications.material_rules import holder_indexes, license_not_theirs
 from onething.applications.models import Application, Task
 from onething.applications.sealing import unseal
+from onething.applications.services import ANSWERS_TABLE
 from onething.core.errors import NOT_FOUND, VALIDATION, FieldError, ProblemError
 from onething.licenses import face as faces
 from onething.licenses.grants import usable_by
@@ -82,6 +84,14 @@ async def use_license(
             "not_replaceable",
             "该电子证照不能代替这份材料",
             "This e-license cannot stand in for this material",
+        )
+    answers = unseal(
+        ctx.cipher, application.answers_encrypted, table=ANSWERS_TABLE, row_id=application.id
+    )
+    people = holder_indexes(catalog, data.material, answers, ctx.indexer)
+    if people is not None and row.holder_index not in people:
+        raise ProblemError(
+            VALIDATION, errors=[license_not_theirs(catalog, data.material, field="material")]
         )
     use = LicenseUse(
         id=uuid.uuid4(),

@@ -1,7 +1,9 @@
 """ "Use my e-license instead" on a draft: the materials its form asks for, the licenses the
 applicant may use for each (holder, guardian, or an active grant for the bundle — the one rule
-of `grants.usable_by`), and linking or unlinking one in place of an upload. The submission
-re-checks every link (`applications.hand_in`).
+of `grants.usable_by` — and, where the form already names the person whose document it is,
+held by that person: the father's ID card is offered for his card, not the mother's), and
+linking or unlinking one in place of an upload. The submission re-checks every link
+(`applications.hand_in`).
 
 An agent acting for the resident (a delegated token naming the bundle) may do this too: like a
 resident handing their ID card across the service-hall desk, the license goes no further than
@@ -13,14 +15,18 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 
 from onething.applications.access import READ, WRITE, Who, require_owner
 from onething.applications.drafts import DRAFTS_TABLE
-from onething.applications.material_rules import asked_materials
+from onething.applications.material_rules import (
+    asked_materials,
+    holder_indexes,
+    license_not_theirs,
+)
 from onething.applications.models import Draft
 from onething.applications.sealing import unseal
 from onething.applications.services import merged_form
@@ -48,9 +54,9 @@ async def _draft(
     draft_id: uuid.UUID,
     *,
     scope: str,
-) -> tuple[Draft, list[MergedMaterial]]:
-    """The caller's draft (404 otherwise: not theirs, or `scope` missing from the token) and
-    the materials asked under its saved answers."""
+) -> tuple[Draft, list[MergedMaterial], dict[str, Any]]:
+    """The caller's draft (404 otherwise: not theirs, or `scope` missing from the token), the
+    materials asked under its saved answers, and those answers."""
     draft = await session.get(Draft, draft_id)
     if draft is None:
         raise ProblemError(NOT_FOUND)
@@ -59,7 +65,7 @@ async def _draft(
         ctx.catalog, draft.bundle, draft.situation_answers, list(draft.optional_services)
     )
     answers = unseal(ctx.cipher, draft.answers_encrypted, table=DRAFTS_TABLE, row_id=draft.id)
-    return draft, asked_materials(form, answers)
+    return draft, asked_materials(form, answers), answers
 
 
 def _stand_in(ctx: LicensesContext, row: License, owner: uuid.UUID, *, masked: bool) -> StandIn:
@@ -89,6 +95,7 @@ async def _views(
     draft: Draft,
     asked: list[MergedMaterial],
     *,
+    answers: dict[str, Any],
     now: dt.datetime,
 ) -> list[DraftMaterial]:
     owner = draft.owner_id
@@ -125,6 +132,13 @@ async def _views(
     for merged in asked:
         material = ctx.catalog.materials[merged.material]
         current = linked.get(merged.material)
+        people = holder_indexes(ctx.catalog, merged.material, answers, ctx.indexer)
+
+        def fits(row: License, merged: MergedMaterial = merged, people: Any = people) -> bool:
+            return row.license_type in merged.replaced_by and (
+                people is None or row.holder_index in people
+            )
+
         views.append(
             DraftMaterial(
                 material=merged.material,
@@ -132,14 +146,8 @@ async def _views(
                 required=merged.required,
                 replaced_by=list(merged.replaced_by),
                 license=_stand_in(ctx, current, owner, masked=masked) if current else None,
-                license_usable=current is not None
-                and current.id in usable_ids
-                and current.license_type in merged.replaced_by,
-                choices=[
-                    _stand_in(ctx, row, owner, masked=masked)
-                    for row in usable
-                    if row.license_type in merged.replaced_by
-                ],
+                license_usable=current is not None and current.id in usable_ids and fits(current),
+                choices=[_stand_in(ctx, row, owner, masked=masked) for row in usable if fits(row)],
             )
         )
     return views
@@ -153,8 +161,8 @@ async def draft_materials(
     *,
     now: dt.datetime,
 ) -> list[DraftMaterial]:
-    draft, asked = await _draft(session, ctx, caller, draft_id, scope=READ)
-    return await _views(session, ctx, caller, draft, asked, now=now)
+    draft, asked, answers = await _draft(session, ctx, caller, draft_id, scope=READ)
+    return await _views(session, ctx, caller, draft, asked, answers=answers, now=now)
 
 
 def _invalid(field: str, code: str, zh: str, en: str) -> ProblemError:
@@ -174,7 +182,7 @@ async def link_license(
     now: dt.datetime,
 ) -> DraftMaterial:
     """The license stands in for `material` on the draft (replacing an earlier choice)."""
-    draft, asked = await _draft(session, ctx, caller, draft_id, scope=WRITE)
+    draft, asked, answers = await _draft(session, ctx, caller, draft_id, scope=WRITE)
     merged = next((m for m in asked if m.material == material), None)
     if merged is None:
         raise _invalid(
@@ -200,6 +208,11 @@ async def link_license(
             "material.not_replaceable",
             "该电子证照不能代替这份材料",
             "This e-license cannot stand in for this material",
+        )
+    people = holder_indexes(ctx.catalog, material, answers, ctx.indexer)
+    if people is not None and row.holder_index not in people:
+        raise ProblemError(
+            VALIDATION, errors=[license_not_theirs(ctx.catalog, material, field="license_id")]
         )
     who = Who.of(caller)
     values = {
@@ -229,7 +242,7 @@ async def link_license(
         )
     )
     await session.flush()
-    (view,) = await _views(session, ctx, caller, draft, [merged], now=now)
+    (view,) = await _views(session, ctx, caller, draft, [merged], answers=answers, now=now)
     await session.commit()
     return view
 
@@ -242,7 +255,7 @@ async def unlink_license(
     material: str,
 ) -> None:
     """The material goes back to needing an upload (idempotent)."""
-    draft, _ = await _draft(session, ctx, caller, draft_id, scope=WRITE)
+    draft, _, _ = await _draft(session, ctx, caller, draft_id, scope=WRITE)
     await session.execute(
         delete(DraftLicense).where(
             DraftLicense.draft_id == draft.id, DraftLicense.material == material
