@@ -22,6 +22,7 @@ from onething.identity.delegation_controllers import (
     DelegationCreate,
     DelegationView,
 )
+from onething.identity.profile_controllers import ProfileIn, ProfileView
 
 ISSUER: Final = "https://onething.example.gov.cn"
 RESIDENT: Final = "0b6f3c1e-7d2a-4f5b-9c8e-1a2b3c4d5e6f"
@@ -65,6 +66,9 @@ _DELEGATION: Final = {
     "evidence_kind": "sms_confirmation",
     "status": "active",
 }
+
+# Remembered contact details (the catalog marks which facts may be remembered).
+_FACTS: Final = {"mother.phone": "13812345678", "residence.region": "500105"}
 
 STRUCTS: Final[dict[type[Any], list[dict[str, Any]]]] = {
     ClientNames: [_NAMES],
@@ -111,6 +115,14 @@ STRUCTS: Final[dict[type[Any], list[dict[str, Any]]]] = {
         {
             "events": ["application.submitted", "task.status_changed"],
             "webhook_url": "https://hospital.example/onething/events",
+        }
+    ],
+    ProfileIn: [{"facts": _FACTS}],
+    ProfileView: [
+        {
+            "facts": _FACTS,
+            "consented_at": "2025-06-18T09:12:02Z",
+            "updated_at": "2025-06-18T09:12:02Z",
         }
     ],
     OAuthError: [{"error": "invalid_grant", "error_description": "Invalid authorization code"}],
