@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from identity_helpers import (
     PWA,
@@ -89,12 +89,30 @@ async def test_codes_are_rate_limited_per_phone(
     assert (await _request_code(browser))[0] == 200
     assert (await _request_code(browser))[0] == 429  # one a minute
     async with sessionmaker() as session, session.begin():
+        # A minute later (the code's time moved back), but the hour's five are used up.
         await session.execute(
-            text("DELETE FROM rate_limit_hits WHERE bucket LIKE 'login-code:phone-minute:%'")
+            text("UPDATE login_codes SET created_at = created_at - interval '61 seconds'")
         )
         await session.execute(text("UPDATE rate_limit_hits SET hits = 5"))
     assert (await _request_code(browser))[0] == 429  # five an hour
     assert (await _request_code(browser, "13500135000"))[0] == 200  # another phone is fine
+
+
+async def test_one_code_a_minute_holds_across_a_minute_boundary(
+    browser: Browser, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    # A fixed one-minute window would let both through: 12:00:59 and 12:01:01 fall in two.
+    ctx: IdentityContext = browser.client.app.state.identity
+    first = datetime(2026, 12, 2, 12, 0, 59, tzinfo=UTC)
+    answers = []
+    for now in (first, first + timedelta(seconds=2), first + timedelta(seconds=61)):
+        async with sessionmaker() as session, session.begin():
+            answers.append(
+                await send_login_code(
+                    session, ctx, LocalSmsOutbox(ctx), phone=PHONE, ip=None, now=now
+                )
+            )
+    assert answers == [None, LoginRefusal.TOO_MANY_CODES, None]
 
 
 async def test_codes_are_rate_limited_per_ip(

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 from typing import TYPE_CHECKING, Final
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from onething.identity import events
 from onething.identity.events import record_event
@@ -51,6 +51,22 @@ def _code_hash(ctx: IdentityContext, code_id: uuid.UUID, code: str) -> str:
     return ctx.indexer.index("login_code", f"{code_id}:{code}")
 
 
+async def _code_sent_since(session: AsyncSession, index: str, since: datetime) -> bool:
+    """Was a code sent to this phone after `since`? A sliding minute, not a fixed window (a
+    fixed one lets two codes through seconds apart across a minute boundary). The advisory lock
+    serialises concurrent requests for one phone until the transaction ends, so two of them
+    cannot both see no recent code."""
+    await session.execute(
+        select(func.pg_advisory_xact_lock(func.hashtextextended(f"login-code:{index}", 0)))
+    )
+    recent = await session.scalar(
+        select(LoginCode.id)
+        .where(LoginCode.phone_index == index, LoginCode.created_at > since)
+        .limit(1)
+    )
+    return recent is not None
+
+
 async def send_login_code(
     session: AsyncSession,
     ctx: IdentityContext,
@@ -66,9 +82,7 @@ async def send_login_code(
         return LoginRefusal.INVALID_PHONE
     index = phone_index(ctx, phone)
     limits = ctx.settings
-    allowed = await hit(
-        session, f"login-code:phone-minute:{index}", limit=1, window=MINUTE, now=now
-    )
+    allowed = not await _code_sent_since(session, index, now - MINUTE)
     allowed &= await hit(
         session,
         f"login-code:phone:{index}",
