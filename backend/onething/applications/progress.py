@@ -96,7 +96,7 @@ async def release_waiting(
                     License.application_id == application_id, License.task_id.is_not(None)
                 )
             )
-        ).tuples()
+        ).all()
         if task_id is not None
     }
     released: list[uuid.UUID] = []

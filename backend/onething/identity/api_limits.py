@@ -87,7 +87,7 @@ async def enforce_api_limits(
         )
         .returning(RateLimitHit.bucket, RateLimitHit.hits)
     )
-    counted: dict[str, int] = dict((await db.execute(statement)).tuples().all())
+    counted: dict[str, int] = {row.bucket: row.hits for row in (await db.execute(statement)).all()}
     await db.commit()  # counted even if the request fails later
     over = [(bucket, limit) for bucket, limit in limits.items() if counted[bucket] > limit]
     if not over:

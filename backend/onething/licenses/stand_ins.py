@@ -124,7 +124,7 @@ async def _views(
                 .join(License, License.id == DraftLicense.license_id)
                 .where(DraftLicense.draft_id == draft.id)
             )
-        ).tuples()
+        ).all()
     }
     usable_ids = {row.id for row in usable}
     masked = caller.principal.act is not None
