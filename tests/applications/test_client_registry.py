@@ -284,3 +284,26 @@ async def test_what_a_client_asserts_is_named_from_the_catalog(
     )
     assert made.status_code == 201, made.text
     assert made.json()["asserts"] == ["child.birth_time", "mother.*"]
+
+
+async def test_a_mini_app_gets_a_token_of_its_own_for_client_scopes_only(
+    api: Client, admin: dict[str, str], app: Litestar
+) -> None:
+    ctx: IdentityContext = app.state.identity
+    key = ECKey.generate_key("P-256", private=True)
+    scopes = ["openid", "applications:read", "applications:write", "bundles:read"]
+    made = await api.post(
+        "/api/v1/admin/clients", json=_registration(key, scopes=scopes), headers=admin
+    )
+    assert made.status_code == 201, made.text
+    data = {"grant_type": "client_credentials", **_assertion(key, "hospital-1", ctx)}
+    own = await api.post("/oauth2/token", data=data)
+    assert own.status_code == 200, own.text
+    # Without a resident nothing but its own scopes, even when none is named.
+    assert own.json()["scope"] == "bundles:read"
+    bearer = {"Authorization": f"Bearer {own.json()['access_token']}"}
+    subscription = await api.get("/api/v1/client/webhook-subscription", headers=bearer)
+    assert subscription.status_code == 200, subscription.text
+    asked = {"scope": "applications:read", **_assertion(key, "hospital-1", ctx)}
+    widened = await api.post("/oauth2/token", data={"grant_type": "client_credentials", **asked})
+    assert widened.json()["error"] == "invalid_scope"

@@ -37,7 +37,8 @@ if TYPE_CHECKING:
 CLIENT_ID_PATTERN: Final = r"^[a-z0-9][a-z0-9-]{2,63}$"
 LOOPBACK: Final = frozenset({"127.0.0.1", "localhost", "::1"})
 WEBHOOK_SECRET_CONTEXT: Final = "oauth_clients.webhook_secret"  # noqa: S105 — a label
-GRANTS: Final = ["authorization_code", "refresh_token"]
+# client_credentials: the mini-app as itself (`bundles:read`, its webhook subscription).
+GRANTS: Final = ["authorization_code", "refresh_token", "client_credentials"]
 
 
 class ClientNames(msgspec.Struct, forbid_unknown_fields=True):

@@ -251,14 +251,20 @@ class RotatingRefreshGrant(RefreshTokenGrant):  # type: ignore[misc]
 
 
 DEPARTMENT_SCOPE_PREFIX: Final = "department:"
+# What a third-party client (a mini-app) may hold as itself, with no resident behind the
+# token: its user scopes come only from a resident's consent, in the code flow.
+CLIENT_ONLY_SCOPES: Final = frozenset({"bundles:read"})
 
 
 def client_credentials_scope(client: OAuthClient, requested: list[str]) -> list[str]:
     """The scopes a client_credentials token carries: those asked for (all registered ones
     when none are), every one registered, and `department:<id>` only for the one department
     the client is bound to — added even when not asked for, refused for any other department
-    (a department system acts for its own department and no other)."""
+    (a department system acts for its own department and no other). A mini-app gets only
+    `CLIENT_ONLY_SCOPES` this way."""
     allowed = set(scope_to_list(client.scope) or [])
+    if not client.first_party and client.department is None:
+        allowed &= CLIENT_ONLY_SCOPES
     wanted = set(requested) if requested else set(allowed)
     if not wanted <= allowed | _bound(client):
         raise InvalidScopeError()
