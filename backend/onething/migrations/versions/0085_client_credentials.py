@@ -2,7 +2,7 @@
 webhook subscription); clients registered before get the grant too.
 
 Revision ID: 0085_client_credentials
-Revises: 0084_client_webhooks
+Revises: 0061_resident_profiles
 Create Date: 2026-12-02
 """
 
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0085_client_credentials"
-down_revision: str | Sequence[str] | None = "0084_client_webhooks"
+down_revision: str | Sequence[str] | None = "0061_resident_profiles"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
