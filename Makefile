@@ -43,12 +43,13 @@ run: setup ## start PostgreSQL, S3, API, worker and PWA (Ctrl-C stops all)
 	$(UV) run onething devstack
 
 lint: ## ruff (lint + format check)
-	$(UV) run ruff check backend tests bench
-	$(UV) run ruff format --check backend tests bench
+	$(UV) run ruff check backend tests bench examples
+	$(UV) run ruff format --check backend tests bench examples
 
 typecheck: ## mypy --strict on backend/, tsc --noEmit on pwa/
 	$(UV) run mypy
 	cd pwa && npm run typecheck
+	cd examples/hospital-miniapp && $(UV) run --project ../.. mypy --strict hospital_miniapp
 
 pytest: ## the test suite (real PostgreSQL, S3; Alembic drift check; OpenAPI freshness)
 	$(UV) run pytest

@@ -1,0 +1,236 @@
+"""The example mini-app end to end (issue 9): examples/hospital-miniapp in its own process,
+registered with `onething clients register` (private_key_jwt, inline JWKS), the resident in
+Chromium: the hospital's page → OneThing's sign-in and consent page → back at the hospital,
+which launches a newborn-birth draft prefilled with its birth facts → the resident completes
+and submits it in the PWA → the mini-app receives the signed status webhooks and verifies
+them (a forged one is refused)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from co_applicant_helpers import (
+    ask_the_other_parent,
+    confirmed_on_the_applicants_phone,
+    the_other_parent_confirms,
+)
+from playwright.async_api import BrowserContext, Page, expect
+from pwa_helpers import NEWBORN, Accounts, Family, Watch, latest_code, screenshot_path
+
+from live_app import server_env
+from onething.core.processes import free_port
+from onething.core.settings import REPO_ROOT, Settings
+
+pytestmark = pytest.mark.slow
+
+NewPhone = Callable[..., Awaitable[BrowserContext]]
+EXAMPLE = REPO_ROOT / "examples" / "hospital-miniapp"
+CLIENT_ID = "hospital-mini-app"
+HOSPITAL_FACTS = {"sex", "birth_time", "gestational_weeks", "birth_weight", "birth_length"}
+
+
+@dataclass(frozen=True)
+class Hospital:
+    url: str
+    webhook_secret: str
+
+    async def events(self, page: Page) -> dict[str, Any]:
+        """What the mini-app received and verified (its --dev log: ids and states only)."""
+        snapshot: dict[str, Any] = await (await page.request.get(f"{self.url}/events.json")).json()
+        return snapshot
+
+
+def _example(*args: str, env: dict[str, str] | None = None) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "hospital_miniapp", *args],
+        cwd=EXAMPLE,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return done.stdout
+
+
+@pytest.fixture
+def hospital(
+    settings: Settings, live_server: str, worker: None, accounts: Accounts, tmp_path: Path
+) -> Iterator[Hospital]:
+    """The mini-app as its developer runs it: make a key, print the registration, have the
+    platform's administrator register it (the CLI shows the webhook secret once), serve."""
+    del worker, accounts
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    key = tmp_path / "hospital-key.json"
+    _example("keygen", "--out", str(key))
+    registration = tmp_path / "registration.json"
+    registration.write_text(_example("registration", "--key", str(key), "--public-url", url))
+    platform_port = int(live_server.rsplit(":", 1)[1])
+    registered = subprocess.run(
+        [sys.executable, "-m", "onething", "clients", "register", str(registration)],
+        cwd=REPO_ROOT,
+        env=server_env(settings, platform_port, live_server),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    secret = json.loads(registered.stdout)["webhook_secret"]
+    env = server_env(settings, platform_port, live_server) | {
+        "HOSPITAL_PLATFORM_URL": live_server,
+        "HOSPITAL_CLIENT_ID": CLIENT_ID,
+        "HOSPITAL_KEY_FILE": str(key),
+        "HOSPITAL_WEBHOOK_SECRET": secret,
+        "HOSPITAL_PUBLIC_URL": url,
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "hospital_miniapp", "serve", "--port", str(port), "--dev"],
+        cwd=EXAMPLE,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/healthz", timeout=2):
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"the mini-app did not start (exit {process.returncode})")
+                time.sleep(0.2)
+        yield Hospital(url=url, webhook_secret=secret)
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+async def consent_at_onething(page: Page, base: str, phone: str) -> None:
+    """OneThing's own pages: phone and SMS code, then the consent page naming the hospital."""
+    await page.wait_for_url(f"{base}/oauth2/login**")
+    await page.locator("#phone").fill(phone)
+    await page.get_by_role("button", name="获取验证码").click()
+    await page.locator("#code").wait_for()
+    await page.locator("#code").fill(await latest_code(page, base, phone))
+    await page.get_by_role("button", name="登录").click()
+    await expect(page.locator("main")).to_contain_text("市妇幼保健院")
+    await page.screenshot(path=screenshot_path("miniapp-consent"), full_page=True)
+    await page.get_by_role("button", name="同意").click()
+
+
+async def _forged_webhook(page: Page, hospital: Hospital) -> int:
+    """An event with a wrong signature, as an attacker who knows the URL would send it."""
+    answer = await page.request.post(
+        f"{hospital.url}/onething/events",
+        data=json.dumps({"id": "forged", "type": "application.submitted", "data": {}}),
+        headers={
+            "Content-Type": "application/json",
+            "OneThing-Event-Id": "forged",
+            "OneThing-Timestamp": str(int(time.time())),
+            "OneThing-Signature": "v1=" + "0" * 64,
+        },
+    )
+    return answer.status
+
+
+async def test_consent_prefilled_draft_submission_in_the_pwa_and_verified_webhooks(
+    new_phone: NewPhone, live_server: str, hospital: Hospital, accounts: Accounts
+) -> None:
+    context = await new_phone()
+    page = await context.new_page()
+    watch = Watch(page)
+    await page.goto(hospital.url + "/")
+    await expect(page.locator("h1")).to_have_text("新生儿出生一件事")
+    await page.get_by_role("link", name="用一件事办理").click()
+    await consent_at_onething(page, live_server, accounts.resident_phone)
+
+    # Back at the hospital: the draft exists, prefilled with the hospital's facts only.
+    await page.wait_for_url(f"{hospital.url}/launched")
+    prefilled = await page.locator("#prefilled li").all_inner_texts()
+    assert {f"child.{fact}" for fact in HOSPITAL_FACTS} <= set(prefilled)
+    assert "child.name" not in prefilled
+    await page.screenshot(path=screenshot_path("miniapp-launched"), full_page=True)
+
+    # In OneThing's app: the draft opens with the hospital named as the source of its facts.
+    await page.get_by_role("link", name="到一件事应用继续").click()
+    await page.wait_for_url(re.compile(rf"{re.escape(live_server)}/bundles/{NEWBORN}/form"))
+    await resident_completes_and_submits(page, new_phone, live_server, accounts)
+
+    # The mini-app hears of it: signed events, verified, each once.
+    deadline = time.monotonic() + 60
+    while True:
+        snapshot = await hospital.events(page)
+        kinds = {event["type"] for event in snapshot["events"]}
+        if {"application.submitted", "task.status_changed"} <= kinds:
+            break
+        assert time.monotonic() < deadline, f"webhooks received: {snapshot}"
+        await asyncio.sleep(0.5)
+    submitted = next(e for e in snapshot["events"] if e["type"] == "application.submitted")
+    assert submitted["client_id"] == CLIENT_ID
+    assert submitted["data"]["bundle"] == NEWBORN
+    assert len({e["id"] for e in snapshot["events"]}) == len(snapshot["events"])
+    assert snapshot["refused"] == 0
+    # Only ids and states travel: no name, ID number or phone in any event.
+    text = json.dumps(snapshot, ensure_ascii=False)
+    assert accounts.resident_phone not in text
+    assert Family().mother_id not in text
+
+    assert await _forged_webhook(page, hospital) == 401
+    assert (await hospital.events(page))["refused"] == 1
+    await page.goto(hospital.url + "/launched")
+    await expect(page.locator("#progress")).to_contain_text("application.submitted")
+    assert watch.problems == []
+
+
+async def resident_completes_and_submits(
+    page: Page, new_phone: NewPhone, base: str, accounts: Accounts
+) -> None:
+    """The rest of the form as the resident types it, keeping the hospital's values; review,
+    the other parent's confirmation on their phone, and submission."""
+    pages = Family().pages()
+    form = f"/bundles/{NEWBORN}/form"
+    sections = list(pages)
+    await page.wait_for_url(f"**{form}/{sections[0]}")
+    hint = page.locator("#field-child-birth_weight-hint")
+    await expect(hint).to_contain_text("市妇幼保健院")
+    for fact in HOSPITAL_FACTS:  # prefilled, as the hospital recorded them
+        assert await page.locator(f'[name="field-child-{fact}"]').first.input_value() != ""
+    for number, section in enumerate(sections, start=1):
+        await page.wait_for_url(f"**{form}/{section}")
+        await page.locator("main h1").wait_for()
+        for name, value in pages[section].items():
+            if section == "child" and name in HOSPITAL_FACTS | {"health_status", "birth_place"}:
+                continue
+            if section == "child" and name in {"birth_place_type", "birth_facility"}:
+                continue
+            control = page.locator(f'[name="field-{section}-{name}"]')
+            kind = await control.first.evaluate("e => e.tagName + ':' + (e.type || '')")
+            if kind == "INPUT:radio":
+                await page.locator(f'[name="field-{section}-{name}"][value="{value}"]').check()
+            elif kind.startswith("SELECT"):
+                await control.first.select_option(value)
+            else:
+                await control.first.fill(value)
+        await page.locator("form .button").click()
+        following = sections[number] if number < len(sections) else None
+        await page.wait_for_url(f"**{form}/{following}" if following else "**/materials")
+    await page.get_by_role("link", name="检查填写内容").click()
+    await expect(page.locator(".panel")).to_contain_text("所有信息已检查通过")
+    await ask_the_other_parent(page, accounts.father_phone)
+    await the_other_parent_confirms(
+        new_phone, base, accounts.father_phone, expect_facts=["李小明"], never=[]
+    )
+    await confirmed_on_the_applicants_phone(page)
+    await page.get_by_role("button", name="提交申请").click()
+    await page.wait_for_url(re.compile(r"/applications/[0-9a-f-]{36}$"))
