@@ -164,7 +164,7 @@ async def test_consent_prefilled_draft_submission_in_the_pwa_and_verified_webhoo
 
     # In OneThing's app: the draft opens with the hospital named as the source of its facts.
     await page.get_by_role("link", name="到一件事应用继续").click()
-    await page.wait_for_url(re.compile(rf"{re.escape(live_server)}/bundles/{NEWBORN}/form"))
+    await page.wait_for_url(re.compile(rf"{re.escape(live_server)}/bundles/{NEWBORN}"))
     await resident_completes_and_submits(page, new_phone, live_server, accounts)
 
     # The mini-app hears of it: signed events, verified, each once.
@@ -196,35 +196,29 @@ async def test_consent_prefilled_draft_submission_in_the_pwa_and_verified_webhoo
 async def resident_completes_and_submits(
     page: Page, new_phone: NewPhone, base: str, accounts: Accounts
 ) -> None:
-    """The rest of the form as the resident types it, keeping the hospital's values; review,
-    the other parent's confirmation on their phone, and submission."""
-    pages = Family().pages()
-    form = f"/bundles/{NEWBORN}/form"
-    sections = list(pages)
-    await page.wait_for_url(f"**{form}/{sections[0]}")
+    """In the PWA: signed in (the provider remembers her from the consent), the hospital's
+    draft taken in, its facts shown with the hospital as their source; she types what is still
+    empty, page by page (the wizard may skip complete pages), checks, has the other parent
+    confirm on their phone, and submits."""
+    await page.locator(".account").get_by_role("button", name="登录").click()
+    await expect(page.locator(".account").get_by_role("button", name="退出登录")).to_be_visible()
+    await page.wait_for_url(f"**/bundles/{NEWBORN}")  # the draft taken in, its id gone
+    await page.get_by_role("button", name="开始填写").click()
+    form = f"/bundles/{NEWBORN}/form/"
+    await page.wait_for_url(f"**{form}child")
     hint = page.locator("#field-child-birth_weight-hint")
     await expect(hint).to_contain_text("市妇幼保健院")
-    for fact in HOSPITAL_FACTS:  # prefilled, as the hospital recorded them
+    for fact in HOSPITAL_FACTS:  # as the hospital recorded them, not typed
         assert await page.locator(f'[name="field-child-{fact}"]').first.input_value() != ""
-    for number, section in enumerate(sections, start=1):
-        await page.wait_for_url(f"**{form}/{section}")
+    pages = Family().pages()
+    for _ in range(len(pages) + 1):
+        if "/materials" in page.url:
+            break
+        section = page.url.split(form, 1)[1].split("?")[0]
         await page.locator("main h1").wait_for()
-        for name, value in pages[section].items():
-            if section == "child" and name in HOSPITAL_FACTS | {"health_status", "birth_place"}:
-                continue
-            if section == "child" and name in {"birth_place_type", "birth_facility"}:
-                continue
-            control = page.locator(f'[name="field-{section}-{name}"]')
-            kind = await control.first.evaluate("e => e.tagName + ':' + (e.type || '')")
-            if kind == "INPUT:radio":
-                await page.locator(f'[name="field-{section}-{name}"][value="{value}"]').check()
-            elif kind.startswith("SELECT"):
-                await control.first.select_option(value)
-            else:
-                await control.first.fill(value)
+        await fill_what_is_empty(page, section, pages[section])
         await page.locator("form .button").click()
-        following = sections[number] if number < len(sections) else None
-        await page.wait_for_url(f"**{form}/{following}" if following else "**/materials")
+        await page.wait_for_url(re.compile(rf"({re.escape(form)}(?!{section}$)|/materials$)"))
     await page.get_by_role("link", name="检查填写内容").click()
     await expect(page.locator(".panel")).to_contain_text("所有信息已检查通过")
     await ask_the_other_parent(page, accounts.father_phone)
@@ -234,3 +228,20 @@ async def resident_completes_and_submits(
     await confirmed_on_the_applicants_phone(page)
     await page.get_by_role("button", name="提交申请").click()
     await page.wait_for_url(re.compile(r"/applications/[0-9a-f-]{36}$"))
+
+
+async def fill_what_is_empty(page: Page, section: str, values: dict[str, str]) -> None:
+    """Type or choose each value whose field is still empty; prefilled ones stay as given."""
+    for name, value in values.items():
+        control = page.locator(f'[name="field-{section}-{name}"]')
+        if await control.count() == 0:
+            continue
+        kind = await control.first.evaluate("e => e.tagName + ':' + (e.type || '')")
+        if kind == "INPUT:radio":
+            if await page.locator(f'[name="field-{section}-{name}"]:checked').count() == 0:
+                await page.locator(f'[name="field-{section}-{name}"][value="{value}"]').check()
+        elif kind.startswith("SELECT"):
+            if await control.first.input_value() == "":
+                await control.first.select_option(value)
+        elif await control.first.input_value() == "":
+            await control.first.fill(value)

@@ -59,7 +59,7 @@ class State:
 
 def continue_url(config: Config, draft: dict[str, Any]) -> str:
     """Where the resident reviews and submits the draft in OneThing's app."""
-    return f"{config.pwa_url}/bundles/{BUNDLE}/form?draft={draft['id']}"
+    return f"{config.pwa_url}/bundles/{BUNDLE}?draft={draft['id']}"
 
 
 class Handler(BaseHTTPRequestHandler):
