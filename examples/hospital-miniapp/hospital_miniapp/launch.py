@@ -33,7 +33,7 @@ class DeliveryRecord:
         """As OneThing's data elements (element id → value)."""
         return {
             "child.sex": self.sex,
-            "child.birth_time": self.birth_time.isoformat(timespec="minutes"),
+            "child.birth_time": self.birth_time.isoformat(timespec="seconds"),
             "child.gestational_weeks": self.gestational_weeks,
             "child.birth_weight": self.birth_weight,
             "child.birth_length": self.birth_length,
