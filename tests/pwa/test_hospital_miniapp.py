@@ -26,7 +26,16 @@ from co_applicant_helpers import (
     the_other_parent_confirms,
 )
 from playwright.async_api import BrowserContext, Page, expect
-from pwa_helpers import NEWBORN, Accounts, Family, Watch, latest_code, screenshot_path
+from pwa_helpers import (
+    NEWBORN,
+    Accounts,
+    Family,
+    Watch,
+    latest_code,
+    provide_materials,
+    screenshot_path,
+    sign_in,
+)
 
 from live_app import server_env
 from onething.core.processes import free_port
@@ -166,17 +175,26 @@ async def test_consent_prefilled_draft_submission_in_the_pwa_and_verified_webhoo
     await page.get_by_role("link", name="到一件事应用继续").click()
     await page.wait_for_url(re.compile(rf"{re.escape(live_server)}/bundles/{NEWBORN}"))
     await resident_completes_and_submits(page, new_phone, live_server, accounts)
+    # The birth hospital's department takes the certificate on: a task status change.
+    await clerk_accepts_the_birth_certificate(new_phone, live_server, accounts)
 
     # The mini-app hears of it: signed events, verified, each once.
     deadline = time.monotonic() + 60
     while True:
         snapshot = await hospital.events(page)
         kinds = {event["type"] for event in snapshot["events"]}
-        if {"application.submitted", "task.status_changed"} <= kinds:
+        accepted = [
+            e
+            for e in snapshot["events"]
+            if e["type"] == "task.status_changed" and e["data"]["state"] == "accepted"
+        ]
+        if "application.submitted" in kinds and accepted:
             break
         assert time.monotonic() < deadline, f"webhooks received: {snapshot}"
         await asyncio.sleep(0.5)
     submitted = next(e for e in snapshot["events"] if e["type"] == "application.submitted")
+    assert accepted[0]["data"]["service"] == "birth-medical-certificate"
+    assert accepted[0]["data"]["application_id"] == submitted["data"]["application_id"]
     assert submitted["client_id"] == CLIENT_ID
     assert submitted["data"]["bundle"] == NEWBORN
     assert len({e["id"] for e in snapshot["events"]}) == len(snapshot["events"])
@@ -189,7 +207,8 @@ async def test_consent_prefilled_draft_submission_in_the_pwa_and_verified_webhoo
     assert await _forged_webhook(page, hospital) == 401
     assert (await hospital.events(page))["refused"] == 1
     await page.goto(hospital.url + "/launched")
-    await expect(page.locator("#progress")).to_contain_text("application.submitted")
+    await expect(page.locator("#progress")).to_contain_text("birth-medical-certificate 已受理")
+    await page.screenshot(path=screenshot_path("miniapp-progress"), full_page=True)
     assert watch.problems == []
 
 
@@ -219,8 +238,14 @@ async def resident_completes_and_submits(
         await fill_what_is_empty(page, section, pages[section])
         await page.locator("form .button").click()
         await page.wait_for_url(re.compile(rf"({re.escape(form)}(?!{section}$)|/materials$)"))
+    # No e-licenses in her wallet: a photo of each paper the bundle needs, straight to S3.
+    inputs = page.locator('input[type="file"][id^="material-"]')
+    await inputs.first.wait_for()
+    materials = [str(await i.get_attribute("id"))[len("material-") :] for i in await inputs.all()]
+    await provide_materials(page, uploads=tuple(materials))
     await page.get_by_role("link", name="检查填写内容").click()
     await expect(page.locator(".panel")).to_contain_text("所有信息已检查通过")
+    await expect(page.locator("#review-materials ~ p")).to_have_text("需要的材料都已提供。")
     await ask_the_other_parent(page, accounts.father_phone)
     await the_other_parent_confirms(
         new_phone, base, accounts.father_phone, expect_facts=["李小明"], never=[]
@@ -245,3 +270,25 @@ async def fill_what_is_empty(page: Page, section: str, values: dict[str, str]) -
                 await control.first.select_option(value)
         elif await control.first.input_value() == "":
             await control.first.fill(value)
+
+
+async def clerk_accepts_the_birth_certificate(
+    new_phone: NewPhone, base: str, accounts: Accounts
+) -> None:
+    """A clerk of the health commission, on a phone of their own, accepts (受理) the task."""
+    clerk = await (await new_phone()).new_page()
+    await clerk.goto(base + "/")
+    await sign_in(clerk, base, accounts.clerk_phone)
+    await clerk.locator(".account").get_by_role("link", name="待办任务").click()
+    await clerk.wait_for_url("**/clerk")
+    card = clerk.locator(".inbox .card", has_text="出生医学证明首次签发")
+    for _ in range(30):  # in the inbox once the worker has dispatched it
+        if await card.count():
+            break
+        await asyncio.sleep(1)
+        await clerk.reload()
+    await card.get_by_role("link").click()
+    await clerk.wait_for_url("**/clerk/tasks/*")
+    await clerk.locator(".decisions").get_by_role("button", name="受理", exact=True).click()
+    await clerk.locator("form.decision").get_by_role("button", name="受理", exact=True).click()
+    await expect(clerk.locator("form.decision")).to_have_count(0)
