@@ -33,6 +33,9 @@ class ProfileView(msgspec.Struct, kw_only=True):
     updated_at: datetime | None
 
 
+_NOT_IN_THE_APP = problem_spec("Not the resident's own token from the OneThing app")
+
+
 class ProfileController(Controller):
     path = "/me/profile"
     tags = ["identity"]  # noqa: RUF012
@@ -44,6 +47,7 @@ class ProfileController(Controller):
     @get(
         operation_id="getProfile",
         summary="Facts remembered for my next application",
+        responses={403: _NOT_IN_THE_APP},
     )
     async def get_profile(
         self, principal: NamedDependency[Principal], db_session: DbSession, ctx: Ctx
@@ -63,7 +67,7 @@ class ProfileController(Controller):
     @put(
         operation_id="saveProfile",
         summary="Remember these facts for next time",
-        responses={422: problem_spec("A fact that may not be kept")},
+        responses={403: _NOT_IN_THE_APP, 422: problem_spec("A fact that may not be kept")},
     )
     async def save(
         self,
@@ -92,6 +96,7 @@ class ProfileController(Controller):
     @delete(
         operation_id="forgetProfile",
         summary="Forget the remembered facts",
+        responses={403: _NOT_IN_THE_APP},
         status_code=204,
     )
     async def forget(self, principal: NamedDependency[Principal], db_session: DbSession) -> None:
