@@ -27,7 +27,7 @@ async def _seed(app: Litestar, sm: async_sessionmaker[AsyncSession], ctx: Licens
         issued = await seed_demo_licenses(
             session, app.state.identity, ctx, now=dt.datetime.now(dt.UTC)
         )
-    assert len(issued) == 5
+    assert len(issued) == 6
 
 
 async def _father_id_card(sm: async_sessionmaker[AsyncSession], people: People) -> License:
@@ -205,7 +205,7 @@ async def test_the_seed_gives_the_demo_parents_their_licenses_once(
 
     first = await run_seed(settings)
     second = await run_seed(settings)
-    assert sum("demo e-license issued" in line for line in first) == 5
+    assert sum("demo e-license issued" in line for line in first) == 6
     # The father's ID card and household register shared with the mother for newborn-birth.
     assert sum("demo grant" in line for line in first) == 2
     assert "demo e-licenses already issued and shared" in second
@@ -217,6 +217,7 @@ async def test_the_seed_gives_the_demo_parents_their_licenses_once(
         "marriage-certificate",
         "resident-id-card",
         "resident-id-card",
+        "social-security-card",  # the mother's: where her maternity benefits are paid
     ]
     storage = ObjectStorage(settings.s3)
     for row in rows:

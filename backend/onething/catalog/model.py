@@ -128,6 +128,9 @@ class PrefillSource(_Struct, frozen=True, kw_only=True):
 
     license: Id
     field: Annotated[str, msgspec.Meta(pattern=_SECTION_ID)]
+    # `parent`: a child's fact that by rule follows a parent's (籍贯, 民族: the father's or the
+    # mother's), taken from the parents' licenses where they agree.
+    of: Literal["parent"] | None = None
 
 
 class DataElement(_Struct, frozen=True, kw_only=True):

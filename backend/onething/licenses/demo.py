@@ -1,6 +1,7 @@
 """Demo licenses for `make run`: the newborn journey's parents get their ID card, household
-register and marriage certificate e-licenses, and the father shares his with the mother for
-newborn-birth, so prefill and "use my e-license instead" can be tried at once.
+register and marriage certificate e-licenses (the mother also her social security card), and
+the father shares his with the mother for newborn-birth, so prefill and "use my e-license
+instead" can be tried at once.
 Also the standalone issuance used for licenses not produced inside a bundle."""
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ FATHER: Final = DemoResident(
     address="重庆市渝北区龙溪街道金紫山路88号",
 )
 HOUSEHOLD_REGION: Final = "500112"
+MOTHER_SSCARD_ACCOUNT: Final = "6212263100001234561"  # Luhn-valid, ICBC's prefix
 MARRIAGE: Final = {"registration_date": "2021-10-01", "certificate_number": "J500105-2021-004321"}
 
 
@@ -122,6 +124,24 @@ async def seed_demo_licenses(
                 },
             )
         )
+    # Her own social security card (she is insured as an employee): its bank account is where
+    # maternity benefits are paid unless she names another card.
+    plans.append(
+        (
+            mother,
+            MOTHER,
+            "social-security-card",
+            "hrss",
+            {
+                "card_number": ("", "CQ5001051"),
+                "name": ("", MOTHER.name),
+                "id_number": ("", MOTHER.id_number),
+                "bank": ("", "icbc"),
+                "bank_card_number": ("", MOTHER_SSCARD_ACCOUNT),
+                "issue_date": ("", "2019-06-18"),
+            },
+        )
+    )
     plans.append(
         (
             father,
@@ -137,6 +157,7 @@ async def seed_demo_licenses(
                 "name": ("", FATHER.name),
                 "relation_to_head": ("", "户主"),
                 "id_number": ("", FATHER.id_number),
+                "native_place": ("", HOUSEHOLD_REGION),  # 籍贯: his county
             },
         )
     )

@@ -2,7 +2,8 @@
 fills a bundle's elements from the licenses the caller may use for that bundle — their own,
 their children's, and those shared with them for it — choosing whose license fills which
 person's section by the section's own rule (a `sex` constraint: the mother's ID card is the
-woman's)."""
+woman's), and a child's fact that follows its parents' (`of: parent`) from their licenses
+when they agree (both parents' ID cards name the same ethnic group)."""
 
 from __future__ import annotations
 
@@ -66,14 +67,24 @@ async def _usable(
 
 
 def _fits(
-    section: str, sex: str | None, row: License, user_id: uuid.UUID, holder_sex: str | None
+    section: str,
+    sex: str | None,
+    row: License,
+    user_id: uuid.UUID,
+    holder_sex: str | None,
+    *,
+    of_parent: bool = False,
 ) -> bool:
+    if of_parent:  # the caller's own, or the other parent's shared for this bundle
+        return user_id not in row.guardian_ids
     if section == "applicant":
         return row.holder_user_id == user_id
     if section in PERSONS:
         return sex is None or sex == holder_sex
     if section == "child":
         return user_id in row.guardian_ids
+    if section == "benefit":  # paid into an account in the recipient's own name
+        return row.holder_user_id == user_id
     return True
 
 
@@ -115,16 +126,18 @@ async def prefill_for(
             sibling = catalog.elements.get(f"{section}.id_number")
             sex = sibling.constraints.sex if sibling is not None else None
         for source in element.prefill:
-            chosen = next(
-                (
-                    r
-                    for r in licenses
-                    if r.license_type == source.license
-                    and source.field in faces[str(r.id)]
-                    and _fits(section, sex, r, user_id, sexes[str(r.id)])
-                ),
-                None,
-            )
+            fitting = [
+                r
+                for r in licenses
+                if r.license_type == source.license
+                and source.field in faces[str(r.id)]
+                and _fits(
+                    section, sex, r, user_id, sexes[str(r.id)], of_parent=source.of == "parent"
+                )
+            ]
+            # A fact that follows the parents' is suggested only where the parents agree.
+            found = {repr(faces[str(r.id)][source.field][1]) for r in fitting}
+            chosen = fitting[0] if fitting and (source.of is None or len(found) == 1) else None
             if chosen is not None:
                 values[element_id] = PrefilledValue(
                     value=faces[str(chosen.id)][source.field][1],
