@@ -15,6 +15,7 @@ type Chunks = {
   wizard: typeof import("./wizard");
   progress: typeof import("./progress");
   clerk: typeof import("./clerk");
+  agent: typeof import("./agent");
 };
 type ChunkName = keyof Chunks;
 
@@ -24,6 +25,7 @@ const importers: { [K in ChunkName]: () => Promise<Chunks[K]> } = {
   wizard: () => import("./wizard"),
   progress: () => import("./progress"),
   clerk: () => import("./clerk"),
+  agent: () => import("./agent"),
 };
 const loaded: Partial<Chunks> = {};
 const loading: Partial<{ [K in ChunkName]: Promise<Chunks[K]> }> = {};
@@ -56,7 +58,6 @@ function chunkOf(route: Route): ChunkName | null {
     case "applications":
     case "application":
     case "delivery":
-    case "agent":
     case "wallet":
     case "license":
     case "confirmations":
@@ -66,6 +67,8 @@ function chunkOf(route: Route): ChunkName | null {
     case "clerk":
     case "clerkTask":
       return "clerk";
+    case "agent":
+      return "agent";
     default:
       return null;
   }
@@ -116,7 +119,7 @@ function Page({ route }: { route: Route }) {
       </p>
     );
   }
-  const { wizard, progress, clerk } = chunks;
+  const { wizard, progress, clerk, agent } = chunks;
   switch (route.name) {
     case "intro":
       return wizard ? <wizard.BundleIntro key={route.bundleId} bundleId={route.bundleId} /> : null;
@@ -136,7 +139,7 @@ function Page({ route }: { route: Route }) {
     case "delivery":
       return progress ? <progress.DeliveryPage key={route.applicationId} applicationId={route.applicationId} /> : null;
     case "agent":
-      return progress ? <progress.AgentPage /> : null;
+      return agent ? <agent.AgentPage /> : null;
     case "wallet":
       return progress ? <progress.WalletPage /> : null;
     case "license":

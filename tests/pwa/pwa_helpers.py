@@ -297,15 +297,22 @@ async def assert_large_targets(page: Page) -> None:
 
 async def provide_materials(
     page: Page, *, licenses: tuple[str, ...] = (), uploads: tuple[str, ...] = ()
-) -> None:
-    """On the materials page, as a resident does it: "use my e-licence instead" for each of
-    `licenses` (its first choice), a photo for each of `uploads` (straight to S3), then wait
-    until each one is linked or uploaded and checked."""
+) -> list[str]:
+    """On the materials page, as a resident does it: each of `licenses` is provided by an
+    e-licence — the one the page chose by itself, or else a tap on "use my e-licence instead"
+    (its first choice) — and a photo goes for each of `uploads` (straight to S3, one tap to
+    open the camera); then wait until each one is linked or uploaded and checked. Returns the
+    materials that took a tap."""
+    tapped: list[str] = []
+    # The list is busy until the page has linked the licences it chooses by itself.
+    settled = page.locator('.materials-upload[aria-busy="false"]')
+    await expect(settled).to_be_visible(timeout=15_000)
     for material in licenses:
-        await page.locator(f"#material-{material}-item [data-license]").first.click()
-        await expect(page.locator(f"#material-{material}-status")).to_contain_text(
-            "已用电子证照代替", timeout=15_000
-        )
+        status = page.locator(f"#material-{material}-status")
+        if "已用电子证照代替" not in await status.inner_text():
+            await page.locator(f"#material-{material}-item [data-license]").first.click()
+            tapped.append(material)
+        await expect(status).to_contain_text("已用电子证照代替", timeout=15_000)
     photo = await page.screenshot(type="jpeg")
     for material in uploads:
         await page.locator(f"#material-{material}").set_input_files(
@@ -315,6 +322,7 @@ async def provide_materials(
         await expect(page.locator(f"#material-{material}-status")).to_have_text(
             "已上传，检查通过", timeout=30_000
         )
+    return [*tapped, *uploads]
 
 
 async def issue_id_card(

@@ -56,9 +56,11 @@ def test_first_load_css_is_within_15_kb_gzip() -> None:
 
 
 def test_the_whole_journey_including_lazy_chunks_is_within_the_javascript_budget() -> None:
-    # The resident's journey: every chunk but the clerks' console (an office screen a resident
-    # never loads; it is checked by itself below).
-    scripts = sorted(p for p in (DIST / "assets").glob("*.js") if not p.name.startswith("clerk-"))
+    # The resident's journey: every chunk but the clerks' console and agent mode (office
+    # screens a resident never loads, with their own messages; each checked by itself below).
+    scripts = sorted(
+        p for p in (DIST / "assets").glob("*.js") if not p.name.startswith(("clerk-", "agent-"))
+    )
     total = sum(gzipped(path) for path in scripts)
     print(f"all JS: {total} bytes gzip over {len(scripts)} files")
     assert len(scripts) > len(first_load("js")), "the wizard is no longer a chunk of its own"
@@ -69,4 +71,11 @@ def test_the_clerk_console_is_a_chunk_of_its_own_within_its_share() -> None:
     [console] = (DIST / "assets").glob("clerk-*.js")
     size = gzipped(console)
     print(f"clerk console JS: {size} bytes gzip")
+    assert size <= 10 * 1024
+
+
+def test_agent_mode_is_a_chunk_of_its_own_within_its_share() -> None:
+    [screen] = (DIST / "assets").glob("agent-*.js")
+    size = gzipped(screen)
+    print(f"agent mode JS: {size} bytes gzip")
     assert size <= 10 * 1024

@@ -7,18 +7,19 @@
 import { useState } from "preact/hooks";
 import { fetchBundles, type BundleSummary } from "../api/bundles";
 import { actFor } from "../auth/session";
+import { agentMessages } from "../i18n/agent";
 import { useI18n } from "../i18n/context";
 import { navigate, paths, usePageFocus, useTitle } from "../router";
 import { LoadState } from "../wizard/common";
 import { useLoad } from "../wizard/hooks";
-import { formatDateTime } from "./format";
+import { formatDateTime } from "../progress/format";
 import {
   confirmDelegation,
   fetchDelegations,
   maskPhone,
   proposeDelegation,
   type DelegationItem,
-} from "./delegations";
+} from "../progress/delegations";
 
 const LABELS = "onething.delegation-labels";
 
@@ -41,6 +42,7 @@ function remember(id: string, label: string): void {
 
 export function AgentPage() {
   const { locale, t } = useI18n();
+  const a = agentMessages[locale];
   const [bundles] = useLoad<BundleSummary[]>("bundles", () =>
     fetchBundles().then((r) => (r.kind === "ok" ? { kind: "ok" as const, value: r.bundles } : { kind: "unavailable" as const })),
   );
@@ -87,9 +89,9 @@ export function AgentPage() {
   };
 
   const onAct = async (d: DelegationItem): Promise<void> => {
-    const ok = await actFor(d.residentId, d.bundles, labels()[d.id] ?? t.theResident);
+    const ok = await actFor(d.residentId, d.bundles, labels()[d.id] ?? a.theResident);
     if (!ok) {
-      setProblem(t.actForFailed);
+      setProblem(a.actForFailed);
       reload();
       return;
     }
@@ -100,7 +102,7 @@ export function AgentPage() {
   return (
     <>
       <h1 class="page-title">{t.agentTitle}</h1>
-      <p>{t.agentIntro}</p>
+      <p>{a.agentIntro}</p>
       {problem ? (
         <p class="field__error" role="alert">
           {problem}
@@ -110,10 +112,10 @@ export function AgentPage() {
         <form class="form" onSubmit={(e) => void onConfirm(e)}>
           <div class="field">
             <label class="field__label" for="delegation-code">
-              {t.consentCode}
+              {a.consentCode}
             </label>
             <p class="field__hint" id="delegation-code-hint">
-              {t.consentCodeHint}
+              {a.consentCodeHint}
             </p>
             <input
               class="input input--w6"
@@ -127,14 +129,14 @@ export function AgentPage() {
             />
           </div>
           <button type="submit" class="button button--primary" disabled={busy}>
-            {t.confirmConsent}
+            {a.confirmConsent}
           </button>
         </form>
       ) : (
         <form class="form" onSubmit={(e) => void onPropose(e)}>
           <div class="field">
             <label class="field__label" for="delegation-phone">
-              {t.residentPhone}
+              {a.residentPhone}
             </label>
             <input
               class="input input--w11"
@@ -149,7 +151,7 @@ export function AgentPage() {
           </div>
           <div class="field">
             <label class="field__label" for="delegation-bundle">
-              {t.delegationBundle}
+              {a.delegationBundle}
             </label>
             <select class="select" id="delegation-bundle" value={chosen} onChange={(e) => setBundle(e.currentTarget.value)}>
               {bundles.value.map((b) => (
@@ -160,23 +162,23 @@ export function AgentPage() {
             </select>
           </div>
           <button type="submit" class="button button--primary" disabled={busy}>
-            {t.sendConsentCode}
+            {a.sendConsentCode}
           </button>
         </form>
       )}
       <section aria-labelledby="delegations-heading">
         <h2 id="delegations-heading" class="intro__heading">
-          {t.activeDelegations}
+          {a.activeDelegations}
         </h2>
         {active.length === 0 ? <p>{t.none}</p> : null}
         <ul class="plain-list cards">
           {active.map((d) => (
             <li key={d.id} class="card delegation">
-              <p class="card__title">{labels()[d.id] ?? t.theResident}</p>
+              <p class="card__title">{labels()[d.id] ?? a.theResident}</p>
               <p class="card__meta">{d.bundles.map((b) => names.get(b) ?? b).join(t.listSeparator)}</p>
               <p class="card__meta">{t.validUntil(formatDateTime(d.validUntil, locale))}</p>
               <button type="button" class="button" onClick={() => void onAct(d)}>
-                {t.actForButton}
+                {a.actForButton}
               </button>
             </li>
           ))}

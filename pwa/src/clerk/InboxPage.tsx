@@ -1,5 +1,6 @@
 /** The clerk's inbox: the department's undecided tasks, earliest due date first. */
 import { useEffect, useState } from "preact/hooks";
+import { clerkMessages } from "../i18n/clerk";
 import { useI18n } from "../i18n/context";
 import { Link, paths, usePageFocus, useTitle } from "../router";
 import { formatDate } from "../progress/format";
@@ -28,6 +29,7 @@ export function useServiceNames(ids: string[]): Map<string, Localized> {
 
 export function InboxPage() {
   const { locale, t } = useI18n();
+  const c = clerkMessages[locale];
   const [inbox, retry] = useLoad("inbox", fetchInbox);
   const items = inbox.kind === "ok" ? inbox.value : [];
   const names = useServiceNames(items.map((i) => i.service));
@@ -37,7 +39,7 @@ export function InboxPage() {
   return (
     <>
       <h1 class="page-title">{t.inboxTitle}</h1>
-      <p>{t.inboxIntro(items.length)}</p>
+      <p>{c.inboxIntro(items.length)}</p>
       <ul class="plain-list cards inbox">
         {items.map((item) => (
           <li key={item.taskId} class={item.overdue ? "card card--overdue" : "card"}>
@@ -45,7 +47,7 @@ export function InboxPage() {
               <span class="card__title">{names.get(item.service)?.[locale] ?? item.service}</span>
               <span class="card__meta">{t.taskStates[item.state] ?? item.state}</span>
               <span class="card__meta">
-                {item.dueOn ? t.dueOn(formatDate(item.dueOn, locale)) : t.notYet}
+                {item.dueOn ? c.dueOn(formatDate(item.dueOn, locale)) : t.notYet}
                 {item.overdue ? <span class="task__late"> {t.overdue}</span> : null}
               </span>
             </Link>
@@ -53,7 +55,7 @@ export function InboxPage() {
         ))}
       </ul>
       <button type="button" class="button" onClick={retry}>
-        {t.refresh}
+        {c.refresh}
       </button>
     </>
   );

@@ -6,7 +6,7 @@
  */
 import { useState } from "preact/hooks";
 import { useI18n } from "../i18n/context";
-import type { Messages } from "../i18n/types";
+import { clerkMessages, type ClerkMessages } from "../i18n/clerk";
 import { paths, usePageFocus, useTitle } from "../router";
 import { formatDate } from "../progress/format";
 import { BackLink, LoadState } from "../wizard/common";
@@ -21,8 +21,8 @@ function shown(value: unknown): string {
   return typeof value === "object" ? JSON.stringify(value) : String(value);
 }
 
-function decisionLabel(t: Messages, event: string): string {
-  return t.decisions[event] ?? event;
+function decisionLabel(c: ClerkMessages, event: string): string {
+  return c.decisions[event] ?? event;
 }
 
 interface FormProps {
@@ -35,6 +35,7 @@ interface FormProps {
 /** The inputs one decision needs, and its button. */
 function DecisionForm({ task, info, event, onDone }: FormProps) {
   const { locale, t } = useI18n();
+  const c = clerkMessages[locale];
   const [text, setText] = useState("");
   const [fields, setFields] = useState<string[]>([]);
   const [material, setMaterial] = useState(info?.materials[0] ?? "");
@@ -70,14 +71,14 @@ function DecisionForm({ task, info, event, onDone }: FormProps) {
   };
 
   const textLabel =
-    event === "refuse" ? t.refuseReason : event === "request_correction" ? t.correctionMessage : t.decisionNote;
+    event === "refuse" ? c.refuseReason : event === "request_correction" ? c.correctionMessage : c.decisionNote;
   const fieldIds = Object.entries(task.answers).flatMap(([section, values]) =>
     section === "situation" ? [] : Object.keys(values).map((name) => `${section}.${name}`),
   );
   return (
     <form class="form decision" onSubmit={(e) => void onSubmit(e)} aria-labelledby={id("heading")}>
       <h3 class="decision__heading" id={id("heading")}>
-        {decisionLabel(t, event)}
+        {decisionLabel(c, event)}
       </h3>
       {problem ? (
         <p class="field__error" role="alert">
@@ -101,7 +102,7 @@ function DecisionForm({ task, info, event, onDone }: FormProps) {
         : null}
       {event === "request_correction" ? (
         <fieldset class="fieldset">
-          <legend class="field__label">{t.correctionFields}</legend>
+          <legend class="field__label">{c.correctionFields}</legend>
           <div class="choices">
             {fieldIds.map((field) => (
               <div class="choice choice--checkbox" key={field}>
@@ -126,7 +127,7 @@ function DecisionForm({ task, info, event, onDone }: FormProps) {
         <>
           <div class="field">
             <label class="field__label" for={id("material")}>
-              {t.pendingMaterial}
+              {c.pendingMaterial}
             </label>
             <select class="select" id={id("material")} value={material} onChange={(e) => setMaterial(e.currentTarget.value)}>
               {(info?.materials ?? []).map((m) => (
@@ -138,7 +139,7 @@ function DecisionForm({ task, info, event, onDone }: FormProps) {
           </div>
           <div class="field">
             <label class="field__label" for={id("deadline")}>
-              {t.pendingDeadline}
+              {c.pendingDeadline}
             </label>
             <input class="input input--w14" type="date" id={id("deadline")} value={deadline} onInput={(e) => setDeadline(e.currentTarget.value)} />
           </div>
@@ -153,7 +154,7 @@ function DecisionForm({ task, info, event, onDone }: FormProps) {
         </div>
       )}
       <button type="submit" class={event === "refuse" ? "button button--warning" : "button button--primary"} disabled={busy}>
-        {decisionLabel(t, event)}
+        {decisionLabel(c, event)}
       </button>
     </form>
   );
@@ -161,6 +162,7 @@ function DecisionForm({ task, info, event, onDone }: FormProps) {
 
 export function TaskPage({ taskId }: { taskId: string }) {
   const { locale, t } = useI18n();
+  const c = clerkMessages[locale];
   const [loaded, retry] = useLoad(`task:${taskId}`, () => fetchDepartmentTask(taskId));
   const [updated, setUpdated] = useState<DepartmentTask | null>(null);
   const task = updated ?? (loaded.kind === "ok" ? loaded.value : null);
@@ -168,7 +170,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
     task ? fetchServiceInfo(task.service).then((i) => (i ? { kind: "ok" as const, value: i } : { kind: "unavailable" as const })) : null,
   );
   const [open, setOpen] = useState<string | null>(null);
-  useTitle(task ? t.taskTitle : null, t.documentTitle);
+  useTitle(task ? c.taskTitle : null, t.documentTitle);
   usePageFocus(task !== null);
   if (!task) return <LoadState kind={loaded.kind === "ok" ? "loading" : loaded.kind} onRetry={retry} />;
   const service = info.kind === "ok" ? info.value : null;
@@ -176,7 +178,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
   return (
     <>
       <BackLink href={paths.clerk()} label={t.inboxTitle} />
-      <h1 class="page-title">{t.taskTitle}</h1>
+      <h1 class="page-title">{c.taskTitle}</h1>
       <div class="panel">
         <p class="panel__title">{service?.name[locale] ?? task.service}</p>
         <p>
@@ -184,12 +186,12 @@ export function TaskPage({ taskId }: { taskId: string }) {
             {t.taskStates[task.state] ?? task.state}
           </span>
         </p>
-        {task.dueOn ? <p>{t.dueOn(formatDate(task.dueOn, locale))}</p> : null}
+        {task.dueOn ? <p>{c.dueOn(formatDate(task.dueOn, locale))}</p> : null}
       </div>
 
       <section aria-labelledby="answers-heading">
         <h2 id="answers-heading" class="intro__heading">
-          {t.taskAnswers}
+          {c.taskAnswers}
         </h2>
         <dl class="summary">
           {Object.entries(task.answers).flatMap(([section, values]) =>
@@ -206,7 +208,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
       {task.upstream.length > 0 ? (
         <section aria-labelledby="upstream-heading">
           <h2 id="upstream-heading" class="intro__heading">
-            {t.taskUpstream}
+            {c.taskUpstream}
           </h2>
           <ul class="plain-list">
             {task.upstream.map((u) => (
@@ -214,7 +216,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
                 {u.service}
                 {Object.entries(u.elements).map(([k, v]) => (
                   <span key={k} class="upstream__element">
-                    {t.keyValue(k, shown(v))}
+                    {c.keyValue(k, shown(v))}
                   </span>
                 ))}
               </li>
@@ -225,7 +227,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
 
       <section aria-labelledby="materials-heading">
         <h2 id="materials-heading" class="intro__heading">
-          {t.taskMaterials}
+          {c.taskMaterials}
         </h2>
         {task.materials.length === 0 && task.licenses.length === 0 ? <p>{t.none}</p> : null}
         <ul class="plain-list">
@@ -239,7 +241,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
               {l.name} <span class="card__meta">{l.material ?? ""}</span>
               <span class="card__meta"> {t.licenseIdentifier(l.identifier)}</span>
               <span class="card__meta"> {l.statusLabel[locale]}</span>
-              <span class="card__meta"> {l.signatureValid ? t.signatureValid : t.signatureInvalid}</span>
+              <span class="card__meta"> {l.signatureValid ? c.signatureValid : c.signatureInvalid}</span>
             </li>
           ))}
         </ul>
@@ -247,9 +249,9 @@ export function TaskPage({ taskId }: { taskId: string }) {
 
       <section aria-labelledby="decide-heading">
         <h2 id="decide-heading" class="intro__heading">
-          {t.decideHeading}
+          {c.decideHeading}
         </h2>
-        {decisions.length === 0 ? <p>{t.noDecision}</p> : null}
+        {decisions.length === 0 ? <p>{c.noDecision}</p> : null}
         <div class="decisions">
           {decisions.map((event) => (
             <button
@@ -259,7 +261,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
               aria-expanded={open === event ? "true" : "false"}
               onClick={() => setOpen(open === event ? null : event)}
             >
-              {decisionLabel(t, event)}
+              {decisionLabel(c, event)}
             </button>
           ))}
         </div>

@@ -132,8 +132,6 @@ export interface Messages {
   uploadInstead: string;
   licenseFailed: string;
   materialMissing: string;
-  signatureValid: string;
-  signatureInvalid: string;
 
   // Submission.
   submit: string;
@@ -169,25 +167,8 @@ export interface Messages {
 
   // Clerk console.
   inboxTitle: string;
-  inboxIntro: (count: number) => string;
-  dueOn: (date: string) => string;
-  refresh: string;
-  taskTitle: string;
-  taskAnswers: string;
-  taskUpstream: string;
-  taskMaterials: string;
-  decideHeading: string;
-  noDecision: string;
-  decisions: Record<string, string>;
   decisionRefused: string;
   decisionFailed: string;
-  refuseReason: string;
-  correctionMessage: string;
-  correctionFields: string;
-  decisionNote: string;
-  pendingMaterial: string;
-  pendingDeadline: string;
-  keyValue: (key: string, value: string) => string;
 
   // Offline.
   offlineTitle: string;
@@ -197,17 +178,6 @@ export interface Messages {
 
   // Agent mode and delegations.
   agentTitle: string;
-  agentIntro: string;
-  residentPhone: string;
-  delegationBundle: string;
-  sendConsentCode: string;
-  consentCode: string;
-  consentCodeHint: string;
-  confirmConsent: string;
-  activeDelegations: string;
-  actForButton: string;
-  actForFailed: string;
-  theResident: string;
   validUntil: (date: string) => string;
   actingFor: (who: string) => string;
   stopActing: string;
@@ -232,6 +202,9 @@ export interface Messages {
   prefilledFrom: (source: string) => string;
   fromLicense: (name: string) => string;
   fromLastTime: string;
+  /** Reasons of suggested answers (shown after prefilledFrom's "source"). */
+  suggestedFromHead: string;
+  suggestedDefault: string;
 
   // Co-applicant confirmation (the other parent confirms from their own account).
   coApplicantTitle: string;

@@ -1,7 +1,6 @@
 /** The resident's applications and their progress, loaded on demand (a chunk of its own). */
 export { ApplicationPage } from "./ApplicationPage";
 export { ApplicationsPage } from "./ApplicationsPage";
-export { AgentPage } from "./AgentPage";
 export { LicensePage, WalletPage } from "./WalletPage";
 export { ConfirmationsPage } from "../coapplicant/ConfirmationsPage";
 export { NotificationsPage } from "../notify/NotificationsPage";

@@ -15,6 +15,7 @@ import { Field, fieldId } from "./fields";
 import { formRequest, requestKey, useLoad } from "./hooks";
 import { formErrors, SITUATION_SECTION, sectionOf, visibleSections, type SectionModel } from "./model";
 import { prefillOnce } from "./prefill";
+import { withRelation } from "./suggest";
 import { buildAnswers } from "./values";
 
 /** The first of `later` still needing the resident: with a problem, or nothing answered yet. */
@@ -157,7 +158,9 @@ export function FormPage({ bundleId, section: sectionId }: { bundleId: string; s
               value={values[field.name] ?? ""}
               source={draft.prefilled[field.id]?.[locale] ?? null}
               error={errorFor(field.id)}
-              onChange={(value) => update((current) => setAnswer(current, section.id, field.name, value))}
+              onChange={(value) =>
+                update((current) => withRelation(current, setAnswer(current, section.id, field.name, value)))
+              }
             />
           </ErrorBoundary>
         ))}

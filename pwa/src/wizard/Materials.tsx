@@ -3,10 +3,13 @@
  * the phone's camera or its files, or — where the resident may use an e-licence that replaces
  * it (their own, their children's, one shared with them) — "use my e-licence instead"
  * (用电子证照代替), linked to the server draft. Uploads and links need a signed-in resident.
- * Every required material must be provided before the submission is accepted; the
- * submission's problems with a material are shown at it.
+ * Where exactly the e-licences the server offers can stand in, the page links one by itself
+ * (材料免提交: the resident's own first, e.g. her marriage certificate rather than his) and says
+ * so at the material; "upload instead" takes it back, and a material the resident took back
+ * is never linked again by itself. Every required material must be provided before the
+ * submission is accepted; the submission's problems with a material are shown at it.
  */
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { signIn, useAuth } from "../auth/session";
 import { useI18n } from "../i18n/context";
 import { Link, paths, usePageFocus, useTitle } from "../router";
@@ -15,7 +18,7 @@ import { BackLink, LoadState, SaveStatus } from "./common";
 import { getErrors, useDraft } from "./draft";
 import { formRequest, requestKey, useLoad } from "./hooks";
 import { neededMaterials, visibleSections, type MaterialModel } from "./model";
-import { linkLicense, stopUsingLicense, useStandIns, type DraftMaterial } from "./standins";
+import { linkLicense, stopUsingLicense, useStandIns, type DraftMaterial, type StandIn } from "./standins";
 import { ACCEPTED_TYPES, uploadMaterial, type UploadResult } from "./upload";
 
 type Progress = { kind: "idle" } | { kind: "uploading" } | { kind: "linking" } | { kind: "linkFailed" } | UploadResult;
@@ -24,6 +27,11 @@ interface StandInProps {
   draftId: string | null;
   standIn: DraftMaterial | undefined;
   onStandIn: (material: DraftMaterial) => void;
+}
+
+/** The stand-in the page links by itself: the resident's own licence, else the only one. */
+function automaticChoice({ license, choices }: DraftMaterial): StandIn | undefined {
+  return license ? undefined : (choices.find((c) => c.relation === "holder") ?? (choices.length === 1 ? choices[0] : undefined));
 }
 
 function MaterialItem({
@@ -46,7 +54,12 @@ function MaterialItem({
     setProgress({ kind: "linking" });
     if (licenseId === null) {
       const ok = await stopUsingLicense(draftId, material.id);
-      if (ok) onStandIn({ ...standIn, license: null });
+      if (ok) {
+        onStandIn({ ...standIn, license: null });
+        update((current) =>
+          current.ownMaterials.includes(material.id) ? current : { ...current, ownMaterials: [...current.ownMaterials, material.id] },
+        );
+      }
       setProgress({ kind: ok ? "idle" : "linkFailed" });
       return;
     }
@@ -181,6 +194,17 @@ export function MaterialsPage({ bundleId }: { bundleId: string }) {
     fetchForm(bundleId, request, locale),
   );
   const [standIns, onStandIn] = useStandIns(bundleId, draft, auth.signedIn);
+  const [linking, setLinking] = useState(true); // until the page's own links are made
+  useEffect(() => {
+    if (form.kind !== "ok" || !standIns) return;
+    const links = neededMaterials(form.value, new Set(form.value.services), draft.situation).map(async ({ id }) => {
+      const entry = standIns.materials.get(id);
+      const choice = entry && !draft.materials[id] && !draft.ownMaterials.includes(id) ? automaticChoice(entry) : undefined;
+      const changed = choice ? await linkLicense(standIns.draftId, id, choice.id) : null;
+      if (changed) onStandIn(changed); // else the resident can still choose it by hand
+    });
+    void Promise.all(links).then(() => setLinking(false));
+  }, [form.kind, standIns?.draftId]);
   useTitle(form.kind === "ok" ? t.materialsTitle : null, t.documentTitle);
   usePageFocus(form.kind === "ok");
   if (form.kind !== "ok") return <LoadState kind={form.kind} onRetry={retry} />;
@@ -203,7 +227,7 @@ export function MaterialsPage({ bundleId }: { bundleId: string }) {
           </button>
         </div>
       ) : (
-        <ul class="plain-list materials-upload">
+        <ul class="plain-list materials-upload" aria-busy={linking ? "true" : "false"}>
           {materials.map((m) => (
             <MaterialItem
               key={m.id}

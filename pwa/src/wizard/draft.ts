@@ -27,12 +27,14 @@ export interface Draft {
   prefilled: Record<string, Record<"zh-CN" | "en", string>>;
   /** The wallet has been asked (once per draft). */
   prefillChecked: boolean;
+  /** Materials whose e-licence stand-in the resident removed ("upload instead"): never linked again by itself. */
+  ownMaterials: string[];
 }
 
 const PREFIX = "onething.draft.";
 
 function emptyDraft(): Draft {
-  return { situation: {}, gating: {}, optionalServices: [], answers: {}, visited: [], materials: {}, prefilled: {}, prefillChecked: false };
+  return { situation: {}, gating: {}, optionalServices: [], answers: {}, visited: [], materials: {}, prefilled: {}, prefillChecked: false, ownMaterials: [] };
 }
 
 function storage(): Storage | null {
@@ -72,7 +74,7 @@ export function parseDraft(text: string | null): Draft | null {
   try {
     const raw: unknown = JSON.parse(text);
     if (typeof raw !== "object" || raw === null) return null;
-    const { situation, gating, optionalServices, answers, visited, materials, prefilled, prefillChecked } =
+    const { situation, gating, optionalServices, answers, visited, materials, prefilled, prefillChecked, ownMaterials } =
       raw as Record<string, unknown>;
     if (!isStringMap(situation) || !isStringMap(gating) || !isStringList(optionalServices)) return null;
     if (!isStringList(visited) || typeof answers !== "object" || answers === null) return null;
@@ -89,6 +91,7 @@ export function parseDraft(text: string | null): Draft | null {
       materials: isStringMap(materials) ? materials : {},
       prefilled: isLocalizedMap(prefilled) ? prefilled : {},
       prefillChecked: prefillChecked === true,
+      ownMaterials: isStringList(ownMaterials) ? ownMaterials : [],
     };
   } catch {
     return null;

@@ -8,6 +8,7 @@ import { messagesFor } from "../i18n";
 import type { Localized } from "./model";
 import { isRecord, type FieldModel, type FormModel } from "./model";
 import type { Draft } from "./draft";
+import { defaults, withRelation } from "./suggest";
 
 interface Found {
   /** By data element id ("mother.id_number"). */
@@ -42,9 +43,11 @@ export function asInput(field: FieldModel, value: unknown): string | null {
 
 const [zhCN, en] = [messagesFor("zh-CN"), messagesFor("en")];
 const LAST_TIME = "last-time";
+const DEFAULT = "default";
 
-/** The wallet's values, then what the resident asked us to remember last time (for fields
- * the wallet has no value for); `null` when the network failed (asked again later). */
+/** The wallet's values, then what the resident asked us to remember last time, then the
+ * suggested defaults (each for fields the ones before have no value for); `null` when the
+ * network failed (asked again later). */
 async function fetchPrefill(bundleId: string): Promise<Found | null> {
   try {
     const [prefill, wallet, profile] = await Promise.all([
@@ -52,7 +55,10 @@ async function fetchPrefill(bundleId: string): Promise<Found | null> {
       json("/api/v1/wallet/licenses"),
       json("/api/v1/me/profile"),
     ]);
-    const names: Record<string, Localized> = { [LAST_TIME]: { "zh-CN": zhCN.fromLastTime, en: en.fromLastTime } };
+    const names: Record<string, Localized> = {
+      [LAST_TIME]: { "zh-CN": zhCN.fromLastTime, en: en.fromLastTime },
+      [DEFAULT]: { "zh-CN": zhCN.suggestedDefault, en: en.suggestedDefault },
+    };
     if (Array.isArray(wallet)) {
       for (const item of wallet) {
         if (!isRecord(item) || typeof item["id"] !== "string" || !isRecord(item["name"])) continue;
@@ -62,6 +68,7 @@ async function fetchPrefill(bundleId: string): Promise<Found | null> {
       }
     }
     const values: Found["values"] = {};
+    for (const [element, value] of Object.entries(defaults())) values[element] = { value, license: DEFAULT };
     if (isRecord(profile) && isRecord(profile["facts"])) {
       for (const [element, value] of Object.entries(profile["facts"])) values[element] = { value, license: LAST_TIME };
     }
@@ -108,7 +115,7 @@ export function prefillOnce(bundleId: string, form: FormModel, draft: Draft, app
           if (name) sources[field.id] = name;
         }
       }
-      return { ...current, answers, prefilled: sources, prefillChecked: true };
+      return withRelation(current, { ...current, answers, prefilled: sources, prefillChecked: true });
     });
   });
 }

@@ -1,0 +1,3 @@
+/** Agent mode (role agent), the service hall's screen: loaded on demand (a chunk of its own), so a
+ * resident's phone never downloads it. */
+export { AgentPage } from "./AgentPage";
