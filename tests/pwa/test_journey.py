@@ -1,10 +1,13 @@
 """The resident's whole journey on a phone against the real stack (API under granian, worker,
-PostgreSQL, SeaweedFS): sign in on the provider's own page (code + PKCE), newborn-birth, every
-form page with the draft autosaved to the API, a photo uploaded straight to S3, review, the
-other parent confirming on a phone of their own (a second browser context), submit
-(Idempotency-Key), progress per department; then a clerk of the health commission signs in on a
-second phone, approves the birth certificate in the console, and the resident's progress page
-shows the change."""
+PostgreSQL, SeaweedFS), acceptance scenario 1 of issue 8 as written: sign in on the provider's
+own page (code + PKCE) → newborn-birth → the situation questions answered on the intro page →
+the merged form, every page, with her ID card e-license's values prefilled and shown with
+their source (never typed again) and the draft autosaved to the API → photos uploaded straight
+to S3 (the ID card's e-license standing in for its paper) → review → the other parent confirming
+on a phone of their own (a second browser context) → submit (Idempotency-Key) → progress and
+timeline per department. Then (scenario 2) a clerk of the health commission signs in on a
+second phone and approves the birth certificate; the resident's page shows it, the license is
+in her wallet and its QR opens the verify page."""
 
 from __future__ import annotations
 
@@ -29,7 +32,6 @@ from pwa_helpers import (
     Watch,
     axe_violations,
     continue_to,
-    fill_page,
     issue_id_card,
     provide_materials,
     screenshot_path,
@@ -41,6 +43,33 @@ from onething.core.settings import Settings
 
 NewPhone = Callable[..., Awaitable[BrowserContext]]
 FORM = f"/bundles/{NEWBORN}/form"
+# The family's answers to the intro's situation questions.
+SITUATIONS = {
+    "孩子是否在重庆市内的医疗机构出生？": "是",
+    "母亲是否参加职工基本医疗保险（含生育保险）？": "是",
+    "父母是否已登记结婚？": "是",
+    "是否登记父亲信息？": "是",
+}
+
+
+async def fill_what_is_empty(page: Page, section: str, values: dict[str, str]) -> list[str]:
+    """Type or choose each value whose field is still empty (prefilled ones stay as given);
+    the names of the fields answered."""
+    answered = []
+    for name, value in values.items():
+        control = page.locator(f'[name="field-{section}-{name}"]')
+        kind = await control.first.evaluate("e => e.tagName + ':' + (e.type || '')")
+        if kind == "INPUT:radio":
+            if await page.locator(f'[name="field-{section}-{name}"]:checked').count() == 0:
+                await page.locator(f'[name="field-{section}-{name}"][value="{value}"]').check()
+                answered.append(name)
+        elif await control.first.input_value() == "":
+            if kind.startswith("SELECT"):
+                await control.first.select_option(value)
+            else:
+                await control.first.fill(value)
+            answered.append(name)
+    return answered
 
 
 async def api_get(page: Page, base: str, path: str) -> Any:
@@ -82,12 +111,33 @@ async def test_a_resident_submits_newborn_birth_and_sees_a_clerks_approval_on_th
     assert me["role"] == "resident"
 
     await page.get_by_role("link", name=re.compile("新生儿出生一件事")).click()
+    await page.wait_for_url(f"**/bundles/{NEWBORN}")
+    # The situations, answered on the intro page: an answer changes what is included at once
+    # (not insured as an employee: no maternity benefits), and hers include everything.
+    insured = page.get_by_role("group", name="母亲是否参加职工基本医疗保险（含生育保险）？")
+    await insured.get_by_label("否（如参加城乡居民医保）").check()
+    left_out = page.locator(".excluded__item", has_text="生育医疗费用报销及生育津贴申领")
+    await expect(left_out).to_contain_text("您选择了“否（如参加城乡居民医保）”")
+    await expect(page.locator(".services .service")).to_have_count(7)
+    for question, answer in SITUATIONS.items():
+        await page.get_by_role("group", name=question).get_by_label(answer, exact=True).check()
+    await expect(page.locator(".excluded__item")).to_have_count(0)
+    await expect(page.locator(".services .service")).to_have_count(8)
     await page.get_by_role("button", name="开始填写").click()
     pages = Family().pages()
     sections = list(pages)
     for number, section in enumerate(sections, start=1):
         await page.wait_for_url(f"**{FORM}/{section}")
-        await fill_page(page, section, pages[section])
+        if section == "mother":
+            # Her ID card e-license filled these: each shows its source and is not typed again.
+            for name, value in (("name", "王芳"), ("id_number", Family().mother_id)):
+                await expect(page.locator(f'[name="field-mother-{name}"]')).to_have_value(value)
+                hint = page.locator(f"#field-mother-{name}-hint")
+                await expect(hint).to_contain_text("已自动填写，来源：电子证照“居民身份证”")
+        typed = await fill_what_is_empty(page, section, pages[section])
+        if section == "mother":
+            assert "name" not in typed and "id_number" not in typed, typed
+            assert "phone" in typed  # on no license of hers
         following = sections[number] if number < len(sections) else None
         await continue_to(page, f"{FORM}/{following}" if following else f"/bundles/{NEWBORN}/materials")
 
@@ -97,12 +147,17 @@ async def test_a_resident_submits_newborn_birth_and_sees_a_clerks_approval_on_th
     assert [d["bundle"] for d in drafts] == [NEWBORN]
     draft = await api_get(page, live_server, f"/api/v1/drafts/{drafts[0]['id']}")
     assert draft["answers"]["child"]["name"] == "李小明"
+    assert draft["answers"]["mother"]["id_number"] == Family().mother_id  # as the license gave it
     assert draft["version"] > 1
 
-    # Her ID card as an e-license (用电子证照代替), photos of three papers straight to S3 with
-    # the presigned POST; the hospital's discharge record is forgotten for now.
+    # Her ID card's e-license stands in for the paper by itself (用电子证照代替, no tap; "upload
+    # instead" would take it back); photos of three papers go straight to S3 with the
+    # presigned POST; the hospital's discharge record is forgotten for now.
     card = page.locator("#material-mother-id-card-item")
-    await expect(card.locator("[data-license]")).to_contain_text("使用王芳的“居民身份证”")
+    await expect(page.locator("#material-mother-id-card-status")).to_have_text(
+        "已用电子证照代替：王芳的“居民身份证”"
+    )
+    await expect(card.get_by_role("button", name=re.compile("^改为上传"))).to_be_visible()
     await card.scroll_into_view_if_needed()
     await page.screenshot(path=screenshot_path("pwa-materials"))
     await provide_materials(
