@@ -5,6 +5,7 @@ mini-app client can be granted too; bad grants are refused field by field."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 from application_helpers import People, Tokens
@@ -15,8 +16,17 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from newborn_samples import FATHER_ID, MOTHER_ID
 from onething.licenses.context import LicensesContext
-from onething.licenses.demo import seed_demo_licenses
+from onething.licenses.demo import (
+    FATHER,
+    HOUSEHOLD_REGION,
+    MOTHER,
+    MOTHER_SSCARD_ACCOUNT,
+    id_card_face,
+    seed_demo_grants,
+    seed_demo_licenses,
+)
 from onething.licenses.grants import usable_by
+from onething.licenses.issuance import Holder, IssueRequest, issue
 from onething.licenses.models import License
 
 SCOPE = "openid applications:read applications:write licenses:read"
@@ -222,3 +232,58 @@ async def test_the_seed_gives_the_demo_parents_their_licenses_once(
     storage = ObjectStorage(settings.s3)
     for row in rows:
         assert (await storage.get_bytes(licenses_ctx.bucket, row.object_key)).startswith(b"%PDF")
+
+
+async def test_the_parents_licenses_suggest_the_childs_facts_where_they_agree_and_pay_to_hers(
+    app: Litestar,
+    api: Client,
+    people: People,
+    tokens: Tokens,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    licenses_ctx: LicensesContext,
+) -> None:
+    await _seed(app, sessionmaker, licenses_ctx)
+    mother = await tokens.issue(str(people.resident.id), scope=SCOPE)
+    father = await tokens.issue(str(people.other_resident.id), scope=SCOPE)
+    url = "/api/v1/wallet/prefill?bundle=newborn-birth"
+
+    alone = (await api.get(url, headers=mother)).json()["values"]
+    assert alone["child.ethnicity"]["value"] == "01"  # her ID card's: the only parent's known
+    assert "child.native_place" not in alone  # no household register page of hers
+    # Benefits go to her own social security card's account, by default.
+    card = alone["benefit.card_number"]
+    assert (card["value"], card["license_type"]) == (MOTHER_SSCARD_ACCOUNT, "social-security-card")
+    assert alone["benefit.account_holder"]["value"] == MOTHER.name
+    assert "benefit.card_number" not in (await api.get(url, headers=father)).json()["values"]
+
+    now = dt.datetime.now(dt.UTC)
+    async with sessionmaker() as session, session.begin():
+        await seed_demo_grants(session, app.state.identity, now=now)
+    shared = (await api.get(url, headers=mother)).json()["values"]
+    assert shared["child.native_place"]["value"] == HOUSEHOLD_REGION  # his register page's
+    assert shared["child.ethnicity"]["value"] == "01"  # both ID cards agree
+    assert "benefit.card_number" in shared  # still hers: his are not her accounts
+
+    # A new ID card of his names another ethnic group: the parents no longer agree.
+    father_card = await _father_id_card(sessionmaker, people)
+    async with sessionmaker() as session, session.begin():
+        await issue(
+            session,
+            licenses_ctx,
+            IssueRequest(
+                license_type=licenses_ctx.catalog.license_types["resident-id-card"],
+                department=licenses_ctx.catalog.departments["public-security"],
+                holder=Holder(
+                    name=FATHER.name,
+                    id_number=FATHER.id_number,
+                    user_id=father_card.holder_user_id,
+                    guardian_ids=[],
+                ),
+                face=id_card_face(replace(FATHER, ethnicity="03")),
+            ),
+            now=now,
+        )
+        await seed_demo_grants(session, app.state.identity, now=now)
+    disagreeing = (await api.get(url, headers=mother)).json()["values"]
+    assert "child.ethnicity" not in disagreeing
+    assert disagreeing["child.native_place"]["value"] == HOUSEHOLD_REGION
