@@ -240,7 +240,7 @@ export const en: Messages = {
   fromLicense: (name) => `the e-license “${name}”`,
   fromLastTime: "what you asked us to remember last time",
   suggestedFromHead: "the child’s sex and the household head",
-  suggestedDefault: "the usual case; change it if not yours",
+  suggestedDefault: "the usual case",
   prefilledFrom: (source) => `Filled in from ${source}; please check.`,
 
   coApplicantTitle: "The other parent's confirmation",

@@ -236,7 +236,7 @@ export const zhCN: Messages = {
   fromLicense: (name) => `电子证照“${name}”`,
   fromLastTime: "您上次申请时让我们记住的信息",
   suggestedFromHead: "孩子的性别和户主",
-  suggestedDefault: "常见情况，如不同请修改",
+  suggestedDefault: "常见情况",
 
   coApplicantTitle: "另一方父母确认",
   coApplicantIntro: "出生医学证明和生育登记需父母双方确认。请填写另一方的手机号，对方登录后在“待我确认”中核对。",
