@@ -52,7 +52,7 @@ typecheck: ## mypy --strict on backend/, tsc --noEmit on pwa/
 	cd examples/hospital-miniapp && $(UV) run --project ../.. mypy --strict hospital_miniapp
 
 pytest: ## the test suite (real PostgreSQL, S3; Alembic drift check; OpenAPI freshness)
-	$(UV) run pytest
+	$(UV) run pytest --durations=15
 
 check: lint typecheck pytest
 

@@ -62,6 +62,7 @@ async def poll(read: Callable[[], Awaitable[Any]], done: Callable[[Any], bool], 
 async def task_of(api: Any, auth: dict[str, str], service: str) -> str:
     async def inbox() -> dict[str, Any]:
         answer = await api.get("/api/v1/department/tasks", headers=auth)
+        assert answer.status_code == 200, answer.text
         return {i["service"]: i for i in answer.json()["items"]}
 
     items = await poll(inbox, lambda items: service in items)
