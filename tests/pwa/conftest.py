@@ -110,8 +110,15 @@ def courier(settings: Settings, live_server: str) -> Iterator[str]:
     posting signed tracking events to the app's webhook; its base URL."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "onething.delivery.local_courier", "--port", str(port)]
-        + ["--webhook", f"{live_server}/api/v1/delivery/courier-events"],
+        [
+            sys.executable,
+            "-m",
+            "onething.delivery.local_courier",
+            "--port",
+            str(port),
+            "--webhook",
+            f"{live_server}/api/v1/delivery/courier-events",
+        ],
         env={**os.environ, "COURIER_SECRET": settings.delivery.courier_secret},
         cwd=REPO_ROOT,
     )

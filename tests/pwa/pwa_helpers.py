@@ -252,7 +252,8 @@ async def sign_in(page: Page, base: str, phone: str) -> None:
 
 
 def screenshot_path(name: str) -> str:
-    """Phone screenshots of the key screens land in var/screenshots/ (the README's come from here)."""
+    """Phone screenshots of the key screens land in var/screenshots/ (the README's come from
+    here)."""
     folder = REPO_ROOT / "var" / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     return str(folder / f"{name}.png")
@@ -269,7 +270,8 @@ async def axe_violations(page: Page) -> list[str]:
         await page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
     violations = await page.evaluate(
         "tags => axe.run(document, { runOnly: { type: 'tag', values: tags } })"
-        ".then(r => r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', ')))",
+        ".then(r => r.violations.map(v => v.id + ': ' +"
+        " v.nodes.map(n => n.target.join(' ')).join(', ')))",
         AXE_TAGS,
     )
     return list(violations)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 import pytest
-from playwright.async_api import BrowserContext, Page, expect
+from playwright.async_api import BrowserContext, expect
 from pwa_helpers import NEWBORN, Watch, assert_large_targets, axe_violations
 
 NewPhone = Callable[..., Awaitable[BrowserContext]]

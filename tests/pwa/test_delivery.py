@@ -39,7 +39,7 @@ from onething.identity.models import User
 from onething.identity.services import find_by_phone, new_user
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "applications"))
-from application_helpers import Tokens, new_key, submission, submittable  # noqa: E402
+from application_helpers import Tokens, new_key, submission, submittable
 
 NewPhone = Callable[..., Awaitable[BrowserContext]]
 POLICE_PHONE = "13600136001"
@@ -52,9 +52,12 @@ MAIL_HOME = {
 }
 
 
-async def poll(read: Callable[[], Awaitable[Any]], done: Callable[[Any], bool], seconds: float = 60) -> Any:
+async def poll(
+    read: Callable[[], Awaitable[Any]], done: Callable[[Any], bool], seconds: float = 60
+) -> Any:
+    # The state polled is another process's (the worker, the courier): no event to await.
     async with asyncio.timeout(seconds):
-        while not done(value := await read()):
+        while not done(value := await read()):  # noqa: ASYNC110
             await asyncio.sleep(0.3)
     return value
 
@@ -73,15 +76,21 @@ async def courier_event(courier: str, secret: str, number: str, status: str) -> 
     body = json.dumps({"status": status}).encode()
     async with httpx.AsyncClient(timeout=15) as client:
         answer = await client.post(
-            f"{courier}/dev/orders/{number}/events", content=body, headers={SIGNATURE_HEADER: sign(secret, body)}
+            f"{courier}/dev/orders/{number}/events",
+            content=body,
+            headers={SIGNATURE_HEADER: sign(secret, body)},
         )
     assert answer.status_code == 200, answer.text
     assert answer.json()["webhook_status"] == 200
 
 
 async def a_returned_parcel(
-    app: Litestar, client: AsyncTestClient[Litestar], sessionmaker: async_sessionmaker[AsyncSession],
-    accounts: Accounts, courier: str, settings: Settings,
+    app: Litestar,
+    client: AsyncTestClient[Litestar],
+    sessionmaker: async_sessionmaker[AsyncSession],
+    accounts: Accounts,
+    courier: str,
+    settings: Settings,
 ) -> str:
     """Submits newborn-birth for the resident (mail home) and brings its first parcel back to
     the sender; returns the application id."""
@@ -94,10 +103,17 @@ async def a_returned_parcel(
         resident = await find_by_phone(session, ctx, accounts.resident_phone)
         father = await find_by_phone(session, ctx, accounts.father_phone)
         clerk = await find_by_phone(session, ctx, CLERK_PHONE)
-    assert isinstance(resident, User) and isinstance(father, User) and isinstance(clerk, User)
+    assert isinstance(resident, User)
+    assert isinstance(father, User)
+    assert isinstance(clerk, User)
     own = await tokens.issue(str(resident.id))
     body = await submittable(
-        client, tokens, None, own, submission(delivery=MAIL_HOME), partner=(father, accounts.father_phone)  # type: ignore[arg-type]
+        client,
+        tokens,
+        None,
+        own,
+        submission(delivery=MAIL_HOME),
+        partner=(father, accounts.father_phone),  # type: ignore[arg-type]
     )
     created = await client.post("/api/v1/applications", json=body, headers={**own, **new_key()})
     assert created.status_code == 201, created.text
@@ -106,11 +122,15 @@ async def a_returned_parcel(
     base = f"/api/v1/department/tasks/{await task_of(client, health, 'birth-medical-certificate')}"
     for step in ("accept", "start-review"):
         assert (await client.post(f"{base}/{step}", json={}, headers=health)).status_code == 200
-    assert (await client.post(f"{base}/approve", json={"output": {}}, headers=health)).status_code == 200
+    assert (
+        await client.post(f"{base}/approve", json={"output": {}}, headers=health)
+    ).status_code == 200
     police_auth = await tokens.issue(str(police.id))
     hukou = await task_of(client, police_auth, "hukou-birth-registration")
     refused = await client.post(
-        f"/api/v1/department/tasks/{hukou}/refuse", json={"reason": "户籍地址不符"}, headers=police_auth
+        f"/api/v1/department/tasks/{hukou}/refuse",
+        json={"reason": "户籍地址不符"},
+        headers=police_auth,
     )
     assert refused.status_code == 200, refused.text
 
@@ -120,13 +140,21 @@ async def a_returned_parcel(
 
     [parcel] = await poll(parcels, lambda p: len(p) == 1 and p[0]["tracking_number"] is not None)
     for status in ("picked_up", "returned"):
-        await courier_event(courier, settings.delivery.courier_secret, parcel["tracking_number"], status)
+        await courier_event(
+            courier, settings.delivery.courier_secret, parcel["tracking_number"], status
+        )
     return application_id
 
 
 async def test_a_returned_parcel_is_tracked_and_sent_again_to_the_corrected_address(
-    new_phone: NewPhone, live_server: str, accounts: Accounts, worker: None, courier: str,
-    app: Litestar, client: AsyncTestClient[Litestar], sessionmaker: async_sessionmaker[AsyncSession],
+    new_phone: NewPhone,
+    live_server: str,
+    accounts: Accounts,
+    worker: None,
+    courier: str,
+    app: Litestar,
+    client: AsyncTestClient[Litestar],
+    sessionmaker: async_sessionmaker[AsyncSession],
     settings: Settings,
 ) -> None:
     del worker
@@ -187,4 +215,6 @@ async def test_a_returned_parcel_is_tracked_and_sent_again_to_the_corrected_addr
     assert "运单号 LC" in again
     assert again != first_number
     await expect(page.locator("main")).to_contain_text("有邮件正在寄送途中，暂时不能修改地址。")
-    assert watch.problems == ["422 " + f"{live_server}/api/v1/applications/{application_id}/delivery"]
+    assert watch.problems == [
+        "422 " + f"{live_server}/api/v1/applications/{application_id}/delivery"
+    ]

@@ -104,9 +104,12 @@ async def test_a_resident_submits_newborn_birth_and_sees_a_clerks_approval_on_th
     await page.goto(live_server + "/")
     await sign_in(page, live_server, accounts.resident_phone)
     # Tokens are in this tab's sessionStorage only, never localStorage.
-    assert await page.evaluate("Object.keys(localStorage).filter(k => k !== 'onething.elderly')") == []
+    assert (
+        await page.evaluate("Object.keys(localStorage).filter(k => k !== 'onething.elderly')") == []
+    )
     stored = await page.evaluate("JSON.parse(sessionStorage.getItem('onething.auth'))")
-    assert stored["access"] and stored["refresh"]
+    assert stored["access"]
+    assert stored["refresh"]
     me = await api_get(page, live_server, "/api/v1/me")
     assert me["role"] == "resident"
 
@@ -136,10 +139,13 @@ async def test_a_resident_submits_newborn_birth_and_sees_a_clerks_approval_on_th
                 await expect(hint).to_contain_text("已自动填写，来源：电子证照“居民身份证”")
         typed = await fill_what_is_empty(page, section, pages[section])
         if section == "mother":
-            assert "name" not in typed and "id_number" not in typed, typed
+            assert "name" not in typed, typed
+            assert "id_number" not in typed, typed
             assert "phone" in typed  # on no license of hers
         following = sections[number] if number < len(sections) else None
-        await continue_to(page, f"{FORM}/{following}" if following else f"/bundles/{NEWBORN}/materials")
+        await continue_to(
+            page, f"{FORM}/{following}" if following else f"/bundles/{NEWBORN}/materials"
+        )
 
     # The draft is on the server (autosaved with If-Match), answers as typed.
     await expect(page.locator(".save-status")).to_have_text("草稿已保存")
@@ -215,7 +221,9 @@ async def test_a_resident_submits_newborn_birth_and_sees_a_clerks_approval_on_th
     await confirmed_on_the_applicants_phone(page)
     # Mailed home by default, to the form's delivery address; remember contact details.
     await expect(page.locator("#delivery-method")).to_be_checked()
-    await expect(page.locator(".delivery__address")).to_contain_text("江北区观音桥街道建新北路1号2单元")
+    await expect(page.locator(".delivery__address")).to_contain_text(
+        "江北区观音桥街道建新北路1号2单元"
+    )
     await page.locator("#remember-me").check()
     submit = page.get_by_role("button", name="提交申请")
     # A double tap sends one submission (one Idempotency-Key; the button is disabled meanwhile).
@@ -273,7 +281,9 @@ async def test_a_resident_submits_newborn_birth_and_sees_a_clerks_approval_on_th
     await expect(card_license).to_contain_text("签名核验通过")
     for decision in ("受理", "开始审核", "办结"):
         await clerk.locator(".decisions").get_by_role("button", name=decision, exact=True).click()
-        await clerk.locator("form.decision").get_by_role("button", name=decision, exact=True).click()
+        await (
+            clerk.locator("form.decision").get_by_role("button", name=decision, exact=True).click()
+        )
         await expect(clerk.locator("form.decision")).to_have_count(0)
     # Approved; the worker may already have issued the e-license it produces.
     await expect(clerk.locator(".panel .tag")).to_have_text(re.compile("^(已办结|已出证)$"))

@@ -116,9 +116,10 @@ async def resident_id(
     return user.id
 
 
-async def wait_for(check: Callable[[], bool], timeout: float = 20) -> None:
-    async with asyncio.timeout(timeout):
-        while not check():
+async def wait_for(check: Callable[[], bool], seconds: float = 20) -> None:
+    # `check` reads what the push service stand-in received from the worker: no event to await.
+    async with asyncio.timeout(seconds):
+        while not check():  # noqa: ASYNC110
             await asyncio.sleep(0.2)
 
 
@@ -132,7 +133,7 @@ async def service_worker_id(cdp: CDPSession) -> str:
         ),
     )
     await cdp.send("ServiceWorker.enable")
-    await wait_for(lambda: bool(found), timeout=10)
+    await wait_for(lambda: bool(found), seconds=10)
     return found[0]
 
 

@@ -46,15 +46,19 @@ async def test_offline_the_shell_loads_answers_are_kept_and_saved_on_reconnect(
     await name.fill("李小明")
     await page.locator("#field-child-birth_weight").fill("3300")
     await expect(page.locator(".save-status")).to_contain_text("联网后自动保存")
-    assert await page.evaluate(
-        "JSON.parse(sessionStorage.getItem('onething.draft.newborn-birth')).answers.child.name"
-    ) == "李小明"
+    assert (
+        await page.evaluate(
+            "JSON.parse(sessionStorage.getItem('onething.draft.newborn-birth')).answers.child.name"
+        )
+        == "李小明"
+    )
 
     # Another tab opened while offline: the shell comes from the service worker's cache.
     other = await context.new_page()
     other_watch = Watch(other)
     shell = await other.goto(live_server + "/")
-    assert shell is not None and shell.from_service_worker
+    assert shell is not None
+    assert shell.from_service_worker
     await expect(other.locator(".offline-notice")).to_contain_text("您已离线")
     await expect(other.get_by_text("服务目录暂不可用")).to_be_visible()
 
@@ -76,7 +80,8 @@ async def test_offline_the_shell_loads_answers_are_kept_and_saved_on_reconnect(
     assert f"{live_server}/index.html" in urls
     assert any("/assets/" in url for url in urls)
     for entry in cached:
-        assert "/api/" not in entry["url"] and "/oauth2/" not in entry["url"], entry["url"]
+        assert "/api/" not in entry["url"], entry["url"]
+        assert "/oauth2/" not in entry["url"], entry["url"]
         for personal in ("李小明", accounts.resident_phone, token, drafts[0]["id"]):
             assert personal not in entry["body"], (entry["url"], personal)
     assert watch.problems == []

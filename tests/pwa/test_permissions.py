@@ -11,13 +11,20 @@ from collections.abc import Awaitable, Callable
 import pytest
 from litestar import Litestar
 from playwright.async_api import BrowserContext, expect
-from pwa_helpers import Accounts, Watch, assert_large_targets, axe_violations, screenshot_path, sign_in
+from pwa_helpers import (
+    Accounts,
+    Watch,
+    assert_large_targets,
+    axe_violations,
+    screenshot_path,
+    sign_in,
+)
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from onething.core.settings import Settings
 from onething.identity.consents import grant_consent
 from onething.identity.models import Consent, OAuthClient
-from onething.core.settings import Settings
 from onething.identity.services import find_by_phone
 from onething.licenses.context import context_from_settings
 from onething.licenses.demo import FATHER, MOTHER, seed_demo_licenses
@@ -75,7 +82,9 @@ async def test_the_resident_sees_and_withdraws_a_consent_to_a_mini_app(
     await sign_in(page, live_server, accounts.resident_phone)
     await page.locator(".account").get_by_role("link", name="授权管理").click()
     await expect(page.get_by_role("heading", level=1, name="授权管理")).to_be_focused()
-    await expect(page.locator("#my-delegations-heading ~ p").first).to_have_text("没有有效的代办授权。")
+    await expect(page.locator("#my-delegations-heading ~ p").first).to_have_text(
+        "没有有效的代办授权。"
+    )
     card = page.locator(".consent", has_text="市妇幼保健院")
     await expect(card).to_contain_text("授权时间")
     await expect(card.locator(".consent__scopes li")).not_to_have_count(0)
@@ -106,7 +115,10 @@ async def test_the_father_shares_his_id_card_with_the_mother_from_its_page(
     del accounts
     async with sessionmaker() as session, session.begin():
         await seed_demo_licenses(
-            session, app.state.identity, context_from_settings(settings), now=dt.datetime.now(dt.UTC)
+            session,
+            app.state.identity,
+            context_from_settings(settings),
+            now=dt.datetime.now(dt.UTC),
         )
     page = await (await new_phone()).new_page()
     watch = Watch(page)
@@ -124,4 +136,5 @@ async def test_the_father_shares_his_id_card_with_the_mother_from_its_page(
     async with sessionmaker() as session:
         grants = (await session.execute(select(LicenseGrant))).scalars().all()
     assert [g.purpose for g in grants] == ["newborn-birth"]
-    assert len(watch.problems) == 1 and watch.problems[0].startswith("4")  # the refused number
+    assert len(watch.problems) == 1
+    assert watch.problems[0].startswith("4")  # the refused number

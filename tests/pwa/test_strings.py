@@ -34,11 +34,11 @@ def scan(*files: Path) -> dict[str, Any]:
 def test_the_scanner_finds_literal_text(tmp_path: Path) -> None:
     sample = tmp_path / "Sample.tsx"
     sample.write_text(
-        "export const A = () => <p class=\"x\">{t.ok}</p>;\n"
+        'export const A = () => <p class="x">{t.ok}</p>;\n'
         "export const B = () => <p>Hello {name}</p>;\n"
         'export const C = () => <button aria-label="Close" />;\n'
         'export const E = () => <b>{"Submit"}</b>;\n'
-        'export const d = `第 ${n} 步`;\n'
+        "export const d = `第 ${n} 步`;\n"
         "// 长辈版: comments may say anything\n",
         encoding="utf-8",
     )

@@ -16,29 +16,29 @@ import datetime as dt
 import json
 import re
 import sys
-from pathlib import Path
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
-from litestar import Litestar
-from litestar.testing import AsyncTestClient
 from co_applicant_helpers import (
     ask_the_other_parent,
     confirmed_on_the_applicants_phone,
 )
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
 from playwright.async_api import BrowserContext, Page, expect
 from pwa_helpers import NEWBORN, Accounts, Family, provide_materials, sign_in
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "applications"))
-from application_helpers import Tokens  # noqa: E402
-from launch_helpers import BIRTH_FACTS, HOSPITAL, HOSPITAL_SCOPE, register_hospital  # noqa: E402
+from application_helpers import Tokens
+from launch_helpers import BIRTH_FACTS, HOSPITAL, HOSPITAL_SCOPE, register_hospital
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from onething.catalog.model import rememberable
 from onething.core.settings import REPO_ROOT, Settings
-from onething.identity.services import find_by_phone
 from onething.identity.context import IdentityContext
+from onething.identity.services import find_by_phone
 from onething.licenses.context import context_from_settings
 from onething.licenses.demo import FATHER, MOTHER, seed_demo_grants, seed_demo_licenses
 
@@ -85,7 +85,10 @@ class Counts:
 
 @pytest.fixture
 async def demo_wallet(
-    app: Litestar, settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], accounts: Accounts
+    app: Litestar,
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    accounts: Accounts,
 ) -> None:
     del accounts  # the PWA client is registered
     identity: IdentityContext = app.state.identity
@@ -226,7 +229,9 @@ async def from_the_intro_to_submitted(page: Page, father: Page, counts: Counts) 
     hint = page.locator("#field-benefit-card_number-hint")
     await expect(hint).to_contain_text("来源：电子证照“社会保障卡”")
     await page.locator("form .button").click()
-    await page.locator('a[href*="/form/insurance?from=review#field-insurance-premium_year"]').click()
+    await page.locator(
+        'a[href*="/form/insurance?from=review#field-insurance-premium_year"]'
+    ).click()
     await expect(page.locator("#field-insurance-premium_year-hint")).to_contain_text("常见情况")
     hint = page.locator("#field-insurance-sscard_bank-hint")  # remembered from last time
     await expect(hint).to_contain_text("来源：您上次申请时让我们记住的信息")
@@ -357,6 +362,8 @@ async def test_the_same_parent_from_the_hospitals_prefilled_draft(
     assert counts.typed <= GOAL_TYPED, counts.typed_names
     assert counts.taps <= GOAL_TAPS, counts.tapped
     # The application says it came through the hospital.
-    mine = (await client.get("/api/v1/applications", headers=await tokens.issue(str(mother.id)))).json()
+    mine = (
+        await client.get("/api/v1/applications", headers=await tokens.issue(str(mother.id)))
+    ).json()
     assert mine[0]["launched_by"] == HOSPITAL
     assert {"child.birth_time", "child.birth_weight"} <= set(mine[0]["prefilled_by_client"])

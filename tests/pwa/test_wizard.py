@@ -11,10 +11,10 @@ from collections.abc import Awaitable, Callable
 from playwright.async_api import BrowserContext, Page, expect
 from pwa_helpers import (
     NEWBORN,
-    assert_large_targets,
     Family,
     Watch,
     assert_headings_in_order,
+    assert_large_targets,
     continue_to,
     fill_page,
     heading_levels,
