@@ -23,6 +23,8 @@ ASSERTS = [
     "child.birth_place",
     "child.birth_place_type",
     "child.birth_facility",
+    "maternity.delivery_mode",
+    "maternity.fetus_count",
 ]
 
 

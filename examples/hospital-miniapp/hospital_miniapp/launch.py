@@ -28,6 +28,8 @@ class DeliveryRecord:
     health_status: str  # good | fair | poor
     birth_place: str  # GB/T 2260 county code of the hospital
     birth_facility: str
+    delivery_mode: str  # vaginal | difficult | caesarean (the mother's maternity leave)
+    fetus_count: int  # babies born in this delivery
 
     def prefill(self) -> dict[str, Any]:
         """As OneThing's data elements (element id → value)."""
@@ -41,6 +43,8 @@ class DeliveryRecord:
             "child.birth_place": self.birth_place,
             "child.birth_place_type": "maternal-child-centre",
             "child.birth_facility": self.birth_facility,
+            "maternity.delivery_mode": self.delivery_mode,
+            "maternity.fetus_count": self.fetus_count,
         }
 
 
@@ -57,6 +61,8 @@ def demo_record(today: dt.date | None = None) -> DeliveryRecord:
         health_status="good",
         birth_place="500105",
         birth_facility="重庆市妇幼保健院",
+        delivery_mode="vaginal",
+        fetus_count=1,
     )
 
 
