@@ -5,6 +5,7 @@ mini-app client can be granted too; bad grants are refused field by field."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import replace
 from typing import Any
 
@@ -25,9 +26,9 @@ from onething.licenses.demo import (
     seed_demo_grants,
     seed_demo_licenses,
 )
-from onething.licenses.grants import usable_by
+from onething.licenses.grants import usable_by, usable_condition
 from onething.licenses.issuance import Holder, IssueRequest, issue
-from onething.licenses.models import License
+from onething.licenses.models import License, LicenseGrant
 
 SCOPE = "openid applications:read applications:write licenses:read"
 
@@ -287,3 +288,68 @@ async def test_the_parents_licenses_suggest_the_childs_facts_where_they_agree_an
     disagreeing = (await api.get(url, headers=mother)).json()["values"]
     assert "child.ethnicity" not in disagreeing
     assert disagreeing["child.native_place"]["value"] == HOUSEHOLD_REGION
+
+
+async def test_a_grant_past_its_end_no_longer_makes_the_license_usable(
+    app: Litestar,
+    api: Client,
+    people: People,
+    tokens: Tokens,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    licenses_ctx: LicensesContext,
+) -> None:
+    """A grant ends by itself at `valid_until`, not only when revoked: the wallet, prefill and
+    the submission's SQL check (`usable_condition`) all stop counting it at that moment."""
+    await _seed(app, sessionmaker, licenses_ctx)
+    mother = await tokens.issue(str(people.resident.id), scope=SCOPE)
+    father = await tokens.issue(str(people.other_resident.id), scope=SCOPE)
+    card = await _father_id_card(sessionmaker, people)
+    detail_url = f"/api/v1/wallet/licenses/{card.id}"
+    until = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+    granted = await api.post(
+        f"{detail_url}/grants",
+        json={
+            "purpose": "newborn-birth",
+            "valid_until": until.isoformat(),
+            "grantee_id_number": MOTHER_ID,
+        },
+        headers=father,
+    )
+    assert granted.status_code == 201, granted.text
+    assert (await api.get(detail_url, headers=mother)).status_code == 200
+
+    async def usable_in_sql(at: dt.datetime) -> bool:
+        async with sessionmaker() as session:
+            condition = usable_condition(people.resident.id, purpose="newborn-birth", now=at)
+            return bool(
+                (await session.execute(select(condition).where(License.id == card.id))).scalar_one()
+            )
+
+    # The same checks a moment before and a moment after its end.
+    just_before, just_after = until - dt.timedelta(seconds=1), until + dt.timedelta(seconds=1)
+    async with sessionmaker() as session:
+        row = await session.get(License, card.id)
+        assert row is not None
+        mother_id = people.resident.id
+        assert await usable_by(
+            session, row, user_id=mother_id, purpose="newborn-birth", now=just_before
+        )
+        assert not await usable_by(
+            session, row, user_id=mother_id, purpose="newborn-birth", now=just_after
+        )
+    assert await usable_in_sql(just_before)
+    assert not await usable_in_sql(just_after)
+
+    # Moved into the past, as time would: the API stops showing it to her at once.
+    async with sessionmaker() as session, session.begin():
+        grant = await session.get(LicenseGrant, uuid.UUID(granted.json()["id"]))
+        assert grant is not None
+        grant.valid_from = dt.datetime.now(dt.UTC) - dt.timedelta(days=2)
+        grant.valid_until = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+    assert (await api.get(detail_url, headers=mother)).status_code == 404
+    after = (await api.get("/api/v1/wallet/prefill?bundle=newborn-birth", headers=mother)).json()
+    assert "father.id_number" not in after["values"]
+    mine = (await api.get("/api/v1/wallet/licenses", headers=mother)).json()
+    assert str(card.id) not in {i["id"] for i in mine}
+    listed = (await api.get("/api/v1/wallet/grants", headers=father)).json()
+    assert [(g["id"], g["active"]) for g in listed] == [(granted.json()["id"], False)]
