@@ -17,6 +17,7 @@ import pytest
 from onething.core.jobs import run_worker
 from onething.core.processes import ChildProcess, free_port, spawn, wait_until
 from onething.core.settings import Settings, WorkerSettings
+from onething.delivery import local_courier
 from onething.delivery.signing import SIGNATURE_HEADER, sign
 
 _APPLICATIONS = Path(__file__).resolve().parents[1] / "applications"
@@ -87,8 +88,7 @@ class LocalCourierProcess:
 
     def start(self) -> None:
         env = {**os.environ, "COURIER_SECRET": self.secret}
-        argv = [sys.executable, "-m", "onething.delivery.local_courier"]
-        argv += ["--port", str(self.port), "--webhook", self.webhook]
+        argv = local_courier.command(self.port, self.webhook)
         self.child = spawn("local-courier", argv, log_path=None, env=env)
         wait_until(lambda: _ok(f"{self.url}/healthz"), "the local courier", 30, self.child)
 

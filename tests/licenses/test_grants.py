@@ -41,6 +41,20 @@ async def _seed(app: Litestar, sm: async_sessionmaker[AsyncSession], ctx: Licens
     assert len(issued) == 6
 
 
+async def _seeded_parents(
+    app: Litestar,
+    sm: async_sessionmaker[AsyncSession],
+    ctx: LicensesContext,
+    tokens: Tokens,
+    people: People,
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The demo licenses seeded for the two parents; (the mother's, the father's) auth."""
+    await _seed(app, sm, ctx)
+    mother = await tokens.issue(str(people.resident.id), scope=SCOPE)
+    father = await tokens.issue(str(people.other_resident.id), scope=SCOPE)
+    return mother, father
+
+
 async def _father_id_card(sm: async_sessionmaker[AsyncSession], people: People) -> License:
     async with sm() as session:
         return (
@@ -70,9 +84,7 @@ async def test_the_fathers_id_license_is_usable_by_the_mother_only_while_the_gra
     sessionmaker: async_sessionmaker[AsyncSession],
     licenses_ctx: LicensesContext,
 ) -> None:
-    await _seed(app, sessionmaker, licenses_ctx)
-    mother = await tokens.issue(str(people.resident.id), scope=SCOPE)
-    father = await tokens.issue(str(people.other_resident.id), scope=SCOPE)
+    mother, father = await _seeded_parents(app, sessionmaker, licenses_ctx, tokens, people)
     card = await _father_id_card(sessionmaker, people)
     detail_url = f"/api/v1/wallet/licenses/{card.id}"
 
@@ -132,9 +144,7 @@ async def test_a_mini_app_can_be_granted_and_bad_grants_are_refused(
     sessionmaker: async_sessionmaker[AsyncSession],
     licenses_ctx: LicensesContext,
 ) -> None:
-    await _seed(app, sessionmaker, licenses_ctx)
-    mother = await tokens.issue(str(people.resident.id), scope=SCOPE)
-    father = await tokens.issue(str(people.other_resident.id), scope=SCOPE)
+    mother, father = await _seeded_parents(app, sessionmaker, licenses_ctx, tokens, people)
     card = await _father_id_card(sessionmaker, people)
     url = f"/api/v1/wallet/licenses/{card.id}/grants"
     soon = (dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).isoformat()
@@ -243,9 +253,7 @@ async def test_the_parents_licenses_suggest_the_childs_facts_where_they_agree_an
     sessionmaker: async_sessionmaker[AsyncSession],
     licenses_ctx: LicensesContext,
 ) -> None:
-    await _seed(app, sessionmaker, licenses_ctx)
-    mother = await tokens.issue(str(people.resident.id), scope=SCOPE)
-    father = await tokens.issue(str(people.other_resident.id), scope=SCOPE)
+    mother, father = await _seeded_parents(app, sessionmaker, licenses_ctx, tokens, people)
     url = "/api/v1/wallet/prefill?bundle=newborn-birth"
 
     alone = (await api.get(url, headers=mother)).json()["values"]
@@ -300,9 +308,7 @@ async def test_a_grant_past_its_end_no_longer_makes_the_license_usable(
 ) -> None:
     """A grant ends by itself at `valid_until`, not only when revoked: the wallet, prefill and
     the submission's SQL check (`usable_condition`) all stop counting it at that moment."""
-    await _seed(app, sessionmaker, licenses_ctx)
-    mother = await tokens.issue(str(people.resident.id), scope=SCOPE)
-    father = await tokens.issue(str(people.other_resident.id), scope=SCOPE)
+    mother, father = await _seeded_parents(app, sessionmaker, licenses_ctx, tokens, people)
     card = await _father_id_card(sessionmaker, people)
     detail_url = f"/api/v1/wallet/licenses/{card.id}"
     until = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)

@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from onething.core.metadata import target_metadata
 from onething.core.processes import free_port
 from onething.core.settings import REPO_ROOT, Settings
+from onething.delivery import local_courier
 from onething.identity.clients import ensure_pwa_client
 from onething.identity.context import IdentityContext
 from onething.identity.services import new_user
@@ -110,15 +111,7 @@ def courier(settings: Settings, live_server: str) -> Iterator[str]:
     posting signed tracking events to the app's webhook; its base URL."""
     port = free_port()
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "onething.delivery.local_courier",
-            "--port",
-            str(port),
-            "--webhook",
-            f"{live_server}/api/v1/delivery/courier-events",
-        ],
+        local_courier.command(port, f"{live_server}/api/v1/delivery/courier-events"),
         env={**os.environ, "COURIER_SECRET": settings.delivery.courier_secret},
         cwd=REPO_ROOT,
     )

@@ -21,6 +21,7 @@ from onething.core.processes import (
     wait_until,
 )
 from onething.core.settings import REPO_ROOT
+from onething.delivery import local_courier
 
 DEFAULT_PG_PORT = 55432
 DEFAULT_S3_PORT = 8333
@@ -170,17 +171,11 @@ class Devstack:
         webhook = f"http://127.0.0.1:{self.api_port}/api/v1/delivery/courier-events"
         courier = spawn(
             "local-courier",
-            [
-                sys.executable,
-                "-m",
-                "onething.delivery.local_courier",
-                "--port",
-                str(port),
-                "--webhook",
+            local_courier.command(
+                port,
                 webhook,
-                "--auto-advance",
-                self.env.get("DEVSTACK_COURIER_ADVANCE_SECONDS", "20"),
-            ],
+                auto_advance=float(self.env.get("DEVSTACK_COURIER_ADVANCE_SECONDS", "20")),
+            ),
             log_path=self.var_dir / "log" / "local-courier.log",
             env=self.env,
         )

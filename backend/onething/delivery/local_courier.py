@@ -19,6 +19,7 @@ import json
 import os
 import re
 import signal
+import sys
 import threading
 import urllib.error
 import urllib.request
@@ -199,6 +200,22 @@ def serve(host: str, port: int, webhook: str, secret: str, auto_advance: float =
     print(f"local courier on http://{host}:{port}, webhook {webhook}", flush=True)  # noqa: T201
     server.serve_forever(poll_interval=0.2)
     server.server_close()
+
+
+def command(port: int, webhook: str, *, auto_advance: float = 0.0) -> list[str]:
+    """The command line that runs this service (COURIER_SECRET goes in the environment)."""
+    argv = [
+        sys.executable,
+        "-m",
+        "onething.delivery.local_courier",
+        "--port",
+        str(port),
+        "--webhook",
+        webhook,
+    ]
+    if auto_advance > 0:
+        argv += ["--auto-advance", str(auto_advance)]
+    return argv
 
 
 def main() -> None:
