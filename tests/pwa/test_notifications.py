@@ -203,19 +203,26 @@ async def test_messages_badge_mark_read_preferences_and_a_push_showing_only_its_
     # The push service hands these bytes to the phone's service worker.
     cdp = await context.new_cdp_session(page)
     registration = await service_worker_id(cdp)
-    await cdp.send(
-        "ServiceWorker.deliverPushMessage",
-        {"origin": live_server, "registrationId": registration, "data": plain.decode()},
-    )
+    await page.evaluate("navigator.serviceWorker.ready.then(() => true)")  # an active worker
     shown: list[dict[str, str]] = []
-    for _ in range(50):
-        shown = await page.evaluate(
-            "navigator.serviceWorker.ready.then(r => r.getNotifications())"
-            ".then(ns => ns.map(n => ({title: n.title, body: n.body, tag: n.tag})))"
+    # Under load Chromium has dropped a push delivered over DevTools (twice in ~8 full runs):
+    # the same bytes are handed over again, as a push service redelivers; the tag makes a
+    # second delivery replace the first notification, so exactly one is still asserted.
+    for _ in range(3):
+        await cdp.send(
+            "ServiceWorker.deliverPushMessage",
+            {"origin": live_server, "registrationId": registration, "data": plain.decode()},
         )
+        for _ in range(50):
+            shown = await page.evaluate(
+                "navigator.serviceWorker.ready.then(r => r.getNotifications())"
+                ".then(ns => ns.map(n => ({title: n.title, body: n.body, tag: n.tag})))"
+            )
+            if shown:
+                break
+            await asyncio.sleep(0.2)
         if shown:
             break
-        await asyncio.sleep(0.2)
     assert shown == [{"title": "邮件被退回，请核对地址", "body": "", "tag": payload["message_id"]}]
 
     # Back in the app: the badge counts it; the list shows it; "mark read" clears both.
