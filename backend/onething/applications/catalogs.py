@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
-from sqlalchemy import select
-
-from onething.catalog.models import CatalogRelease
-from onething.catalog.services import load_release, publish_catalog
+from onething.catalog.services import load_release
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,11 +27,3 @@ async def catalog_for(session: AsyncSession, version: str, current: Catalog) -> 
             raise LookupError(msg)
         _RELEASES[version] = found
     return found
-
-
-async def ensure_published(session: AsyncSession, catalog: Catalog) -> None:
-    """Applications reference their release; publish the running catalog if it is new (the
-    seed step normally has)."""
-    known = select(CatalogRelease.version).where(CatalogRelease.version == catalog.version)
-    if (await session.execute(known)).scalar_one_or_none() is None:
-        await publish_catalog(session, catalog)

@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from onething.applications.context import ApplicationsContext
     from onething.catalog.form import MergedForm
     from onething.catalog.model import Catalog
+    from onething.core.batch import WriteBatch
     from onething.identity.access import Caller
     from onething.identity.context import IdentityContext
 
@@ -409,25 +410,39 @@ def _missing(code: str, zh: str, en: str) -> FieldError:
     return FieldError(field="co_applicant", code=code, message_zh=zh, message_en=en)
 
 
-async def confirmation_for(
-    session: AsyncSession,
+async def open_requests(session: AsyncSession, draft_id: uuid.UUID) -> list[CoApplicantRequest]:
+    """The draft's requests not yet attached to an application, oldest first, locked for the
+    submission (one statement: the confirmation it rests on is the newest not superseded,
+    and all of them become part of the application's timeline)."""
+    return list(
+        (
+            await session.execute(
+                select(CoApplicantRequest)
+                .where(
+                    CoApplicantRequest.draft_id == draft_id,
+                    CoApplicantRequest.application_id.is_(None),
+                )
+                .order_by(CoApplicantRequest.created_at)
+                .with_for_update()
+            )
+        ).scalars()
+    )
+
+
+def confirmation_for(
     ctx: ApplicationsContext,
     form: MergedForm,
     answers: Mapping[str, Any],
-    *,
-    owner_id: uuid.UUID,
-    draft_id: uuid.UUID | None,
+    services: list[str],
+    requests: list[CoApplicantRequest],
 ) -> tuple[CoApplicantRequest | None, list[FieldError]]:
-    """The confirmation a submission of these answers rests on, or the errors saying why
+    """The confirmation a submission of these answers rests on (among the draft's
+    `open_requests`; `services` are the `co_signed_services`), or the errors saying why
     there is none yet."""
-    services = co_signed_services(ctx.catalog, form, answers)
     if not services:
         return None, []
-    row = None
-    if draft_id is not None:
-        draft = await session.get(Draft, draft_id)
-        if draft is not None and draft.owner_id == owner_id:
-            row = await _latest(session, draft_id, lock=True)
+    current = [r for r in requests if r.superseded_at is None]
+    row = current[-1] if current else None
     if row is None:
         return None, [
             _missing(
@@ -463,26 +478,22 @@ async def confirmation_for(
     return row, []
 
 
-async def attach(session: AsyncSession, draft_id: uuid.UUID, application_id: uuid.UUID) -> None:
-    """The draft's requests now belong to the application, and their history goes onto its
-    timeline in the order it happened, each step with who acted (a request is superseded by
-    whoever asked again)."""
-    rows = list(
-        (
-            await session.execute(
-                select(CoApplicantRequest)
-                .where(
-                    CoApplicantRequest.draft_id == draft_id,
-                    CoApplicantRequest.application_id.is_(None),
-                )
-                .order_by(CoApplicantRequest.created_at)
-                .with_for_update()
-            )
-        ).scalars()
+def attach(
+    batch: WriteBatch, requests: list[CoApplicantRequest], application_id: uuid.UUID
+) -> None:
+    """The draft's `open_requests` now belong to the application (in the submission's
+    batch), and their history goes onto its timeline in the order it happened, each step
+    with who acted (a request is superseded by whoever asked again)."""
+    if not requests:
+        return
+    batch.also(
+        "UPDATE co_applicant_requests SET application_id = {0} WHERE id = ANY({1}::uuid[])",
+        application_id,
+        [row.id for row in requests],
     )
+    rows = requests
     steps: list[tuple[datetime, str, Who, dict[str, Any]]] = []
     for row, following in zip(rows, [*rows[1:], None], strict=True):
-        row.application_id = application_id
         ref: dict[str, Any] = {"request": str(row.id)}
         asker = Who(row.requested_by, row.requested_act, row.requested_client)
         steps.append((row.created_at, "requested", asker, {**ref, "services": list(row.services)}))
@@ -495,7 +506,7 @@ async def attach(session: AsyncSession, draft_id: uuid.UUID, application_id: uui
             steps.append((row.superseded_at, "superseded", again, ref))
     for at, step, who, detail in sorted(steps, key=lambda s: s[0]):
         record(
-            session,
+            batch,
             application_id=application_id,
             kind=f"co_applicant.{step}",
             actor_kind=Actor.RESIDENT,

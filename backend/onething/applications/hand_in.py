@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from onething.applications.material_rules import (
     asked_materials,
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from onething.applications.access import Who
     from onething.catalog.form import MergedForm
     from onething.catalog.model import Catalog
+    from onething.core.batch import WriteBatch
     from onething.identity.crypto import BlindIndexer
 
 
@@ -131,8 +132,8 @@ async def check_hand_in(
     return plan, errors
 
 
-async def hand_in(
-    session: AsyncSession,
+def hand_in(
+    rows: WriteBatch,
     plan: HandIn,
     *,
     application_id: uuid.UUID,
@@ -140,16 +141,16 @@ async def hand_in(
     who: Who,
     now: datetime,
 ) -> None:
-    """Write what `check_hand_in` accepted (in the submission's transaction)."""
+    """Add to the submission's batch what `check_hand_in` accepted."""
     if plan.uploads:
-        await session.execute(
-            update(Material)
-            .where(Material.id.in_(list(plan.uploads)))
-            .values(application_id=application_id)
+        rows.also(
+            "UPDATE application_materials SET application_id = {0} WHERE id = ANY({1}::uuid[])",
+            application_id,
+            list(plan.uploads),
         )
     if not plan.licenses:
         return
-    session.add_all(
+    rows.add_all(
         LicenseUse(
             id=uuid.uuid4(),
             license_id=license_id,
@@ -161,7 +162,7 @@ async def hand_in(
         for material, license_id in plan.licenses
     )
     detail_act = {"act": who.act_sub} if who.act_sub else {}
-    session.add_all(
+    rows.add_all(
         LicenseEvent(
             license_id=license_id,
             at=now,

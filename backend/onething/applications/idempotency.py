@@ -24,6 +24,8 @@ from onething.core.errors import CONFLICT, VALIDATION, FieldError, ProblemError
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
+    from onething.applications.timeline import Adds
+
 KEEP_FOR: Final = timedelta(hours=24)
 _KEY_SHAPE: Final = re.compile(r"^[\x21-\x7e]{8,255}$")  # visible ASCII, e.g. a UUID
 
@@ -113,7 +115,7 @@ async def claim(
 
 
 def remember(
-    session: AsyncSession,
+    session: Adds,
     scope: IdempotencyScope,
     body_hash: str,
     *,
@@ -121,6 +123,8 @@ def remember(
     response: bytes,
     now: datetime,
 ) -> None:
+    """The response to replay, written with the request's effect (a session or the
+    submission's `WriteBatch`)."""
     session.add(
         IdempotencyKey(
             client_id=scope.client_id,

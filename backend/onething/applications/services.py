@@ -8,13 +8,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Final
 
 import msgspec
-from sqlalchemy import delete, select
+from sqlalchemy import Row, and_, literal, select
 
 from onething.applications import co_applicants, jobs
 from onething.applications.access import READ, Who, require_applicant, require_owner
 from onething.applications.agents import agent_names
 from onething.applications.calendar import china_date
-from onething.applications.catalogs import ensure_published
 from onething.applications.client_events import application_submitted
 from onething.applications.dag import upstream_of
 from onething.applications.hand_in import check_hand_in, hand_in
@@ -33,7 +32,10 @@ from onething.applications.views import application_view, event_view
 from onething.catalog.form import MergedForm
 from onething.catalog.merge import MergeError, merge
 from onething.catalog.model import effective_time_limit
+from onething.catalog.models import CatalogRelease
+from onething.catalog.services import publish_catalog
 from onething.catalog.validate import validate_answers
+from onething.core.batch import WriteBatch
 from onething.core.errors import NOT_FOUND, VALIDATION, FieldError, ProblemError
 from onething.core.jobs import enqueue_many
 from onething.delivery.choices import check_choice
@@ -48,6 +50,9 @@ if TYPE_CHECKING:
     from onething.identity.crypto import FieldCipher
 
 SUBMIT_OPERATION: Final = "submitApplication"
+# The draft being submitted, as `_draft_and_release` reads it: published?, id, sealed
+# answers, the launching mini-app, the prefilled facts' sources.
+DraftRow = Row[bool, uuid.UUID, str, str | None, dict[str, str]]
 ANSWERS_TABLE: Final = "applications.answers"
 
 
@@ -101,8 +106,15 @@ async def submit_application(
     errors = validate_answers(form, data.answers, today=china_date(now))
     delivery, delivery_errors = check_choice(data.delivery) if data.delivery else (None, [])
     errors += delivery_errors
-    confirmation, confirmation_errors = await co_applicants.confirmation_for(
-        session, ctx, form, data.answers, owner_id=owner_id, draft_id=data.draft_id
+    draft, published = await _draft_and_release(session, catalog, data.draft_id, owner_id)
+    co_signed = co_applicants.co_signed_services(catalog, form, data.answers)
+    requests = (
+        await co_applicants.open_requests(session, draft.id)
+        if co_signed and draft is not None
+        else []
+    )
+    confirmation, confirmation_errors = co_applicants.confirmation_for(
+        ctx, form, data.answers, co_signed, requests
     )
     errors += confirmation_errors
     handed, material_errors = await check_hand_in(
@@ -120,9 +132,13 @@ async def submit_application(
     if errors:
         raise ProblemError(VALIDATION, errors=errors)
     bundle = catalog.bundles[data.bundle]
-    await ensure_published(session, catalog)
-    launched_by, prefill_sources = await _launch_of(session, ctx, data, owner_id)
+    if not published:
+        await publish_catalog(session, catalog)  # the seed step normally has
+    launched_by, prefill_sources = _launch_of(ctx, draft, data)
 
+    # Everything the submission writes goes out in one statement (`WriteBatch`), then the
+    # dispatch jobs through the queue, then the commit: three round trips.
+    batch = WriteBatch()
     application = Application(
         id=uuid.uuid4(),
         owner_id=owner_id,
@@ -140,15 +156,12 @@ async def submit_application(
     application.answers_encrypted = seal(
         ctx.cipher, data.answers, table=ANSWERS_TABLE, row_id=application.id
     )
-    session.add(application)
-    await session.flush()
-    await hand_in(
-        session, handed, application_id=application.id, owner_id=owner_id, who=who, now=now
-    )
-    if confirmation is not None and data.draft_id is not None:
-        await co_applicants.attach(session, data.draft_id, application.id)
+    batch.add(application)
+    hand_in(batch, handed, application_id=application.id, owner_id=owner_id, who=who, now=now)
+    if confirmation is not None:
+        co_applicants.attach(batch, requests, application.id)
     if delivery is not None:
-        record_choice(session, ctx.cipher, application.id, delivery, who=who, now=now)
+        record_choice(batch, ctx.cipher, application.id, delivery, who=who, now=now)
 
     upstream = upstream_of(bundle, form.services)
     members = {member.service: member for member in bundle.services}
@@ -166,10 +179,9 @@ async def submit_application(
         )
         for service_id in form.services
     ]
-    session.add_all(tasks)
-    await session.flush()
+    batch.add_all(tasks)
     record(
-        session,
+        batch,
         application_id=application.id,
         kind="application.submitted",
         actor_kind=Actor.RESIDENT,
@@ -184,7 +196,7 @@ async def submit_application(
     )
     for task in tasks:
         record(
-            session,
+            batch,
             application_id=application.id,
             task_id=task.id,
             kind="task.created",
@@ -193,31 +205,55 @@ async def submit_application(
             now=now,
             detail={"waits_for": task.waits_for} if task.waits_for else {},
         )
+    if draft is not None:
+        batch.also(
+            "DELETE FROM application_drafts WHERE id = {0} AND owner_id = {1}", draft.id, owner_id
+        )
+    view = application_view(application, tasks, ctx.calendar)
+    remember(batch, scope, body_hash, status=201, response=msgspec.json.encode(view), now=now)
+    await batch.write(session)
     await application_submitted(session, application, tasks, now=now)
     ready = [jobs.TaskRef(task_id=t.id) for t in tasks if t.state == TaskState.SUBMITTED]
     await enqueue_many(session, jobs.DISPATCH, ready)
-    if data.draft_id is not None:
-        await session.execute(
-            delete(Draft).where(Draft.id == data.draft_id, Draft.owner_id == owner_id)
-        )
-    view = application_view(application, tasks, ctx.calendar)
-    remember(session, scope, body_hash, status=201, response=msgspec.json.encode(view), now=now)
     await session.commit()
     return view, False
 
 
-async def _launch_of(
-    session: AsyncSession, ctx: ApplicationsContext, data: ApplicationSubmit, owner_id: uuid.UUID
+async def _draft_and_release(
+    session: AsyncSession, catalog: Catalog, draft_id: uuid.UUID | None, owner_id: uuid.UUID
+) -> tuple[DraftRow | None, bool]:
+    """The caller's draft being submitted (None when there is none of theirs) and whether the
+    running catalog is published, in one statement."""
+    published = (
+        select(CatalogRelease.version).where(CatalogRelease.version == catalog.version).exists()
+    )
+    if draft_id is None:
+        return None, bool((await session.execute(select(published))).scalar_one())
+    one = select(literal(1).label("one")).subquery()
+    query = (
+        select(
+            published.label("published"),
+            Draft.id,
+            Draft.answers_encrypted,
+            Draft.launched_by,
+            Draft.prefill_sources,
+        )
+        .select_from(one)
+        .outerjoin(Draft, and_(Draft.id == draft_id, Draft.owner_id == owner_id))
+    )
+    row = (await session.execute(query)).one()
+    return (row if row.id is not None else None), bool(row.published)
+
+
+def _launch_of(
+    ctx: ApplicationsContext, draft: DraftRow | None, data: ApplicationSubmit
 ) -> tuple[str | None, dict[str, str]]:
     """The mini-app that launched the draft being submitted, and the facts submitted exactly
     as it gave them (a value the resident changed is theirs)."""
     # Imported here: drafts imports this module.
     from onething.applications.drafts import DRAFTS_TABLE
 
-    if data.draft_id is None:
-        return None, {}
-    draft = await session.get(Draft, data.draft_id)
-    if draft is None or draft.owner_id != owner_id or draft.launched_by is None:
+    if draft is None or draft.launched_by is None:
         return None, {}
     before = unseal(ctx.cipher, draft.answers_encrypted, table=DRAFTS_TABLE, row_id=draft.id)
     return draft.launched_by, sources_kept(draft.prefill_sources, before, data.answers)

@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from onething.applications.models import TimelineEvent
 from onething.applications.states import Actor as ActorKind
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncSession
-
     from onething.applications.access import Who
+    from onething.core.db import Base
+
+
+class Adds(Protocol):
+    """Where new rows go: a session, or a `WriteBatch` that writes them in one statement."""
+
+    def add(self, instance: Base) -> None: ...
 
 
 def record(
-    session: AsyncSession,
+    session: Adds,
     *,
     application_id: uuid.UUID,
     kind: str,

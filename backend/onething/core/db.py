@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
-from sqlalchemy import MetaData
+import asyncpg
+from sqlalchemy import MetaData, text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -55,3 +56,24 @@ async def provide_db_session(state: State) -> AsyncIterator[AsyncSession]:
     sessionmaker: async_sessionmaker[AsyncSession] = state.sessionmaker
     async with sessionmaker() as session:
         yield session
+
+
+async def driver_connection(session: AsyncSession) -> asyncpg.Connection:
+    """The session's own asyncpg connection, inside its open transaction: what runs on it
+    commits or rolls back with the session's other work (the job queue's enqueue, a
+    `WriteBatch`)."""
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    driver = raw.driver_connection
+    if not isinstance(driver, asyncpg.Connection):
+        msg = "this needs the asyncpg driver"
+        raise TypeError(msg)
+    if not driver.is_in_transaction():
+        # SQLAlchemy's asyncpg adapter opens the database transaction lazily, at the first
+        # statement it runs itself; without one yet a raw statement would autocommit.
+        # (A transaction already open saves this round trip: the usual case.)
+        await connection.execute(text("SELECT 1"))
+    if not driver.is_in_transaction():
+        msg = "a raw statement must run inside the session's transaction"
+        raise RuntimeError(msg)
+    return driver

@@ -19,9 +19,8 @@ from pgqueuer.errors import DuplicateJobError
 from pgqueuer.executors import EntrypointExecutorParameters
 from pgqueuer.models import Schedule
 from pgqueuer.sm import SchedulerManager
-from sqlalchemy import text
 
-from onething.core.db import create_engine, create_sessionmaker
+from onething.core.db import create_engine, create_sessionmaker, driver_connection
 from onething.core.models import QueuePing
 
 if TYPE_CHECKING:
@@ -81,21 +80,7 @@ def periodic_jobs(settings: Settings) -> dict[str, str]:
 
 async def _queries_for(session: AsyncSession) -> Queries:
     # The session's own asyncpg connection: the job commits or rolls back with the business write.
-    connection = await session.connection()
-    raw = await connection.get_raw_connection()
-    driver_connection = raw.driver_connection
-    if not isinstance(driver_connection, asyncpg.Connection):
-        msg = "the job queue needs the asyncpg driver"
-        raise TypeError(msg)
-    if not driver_connection.is_in_transaction():
-        # SQLAlchemy's asyncpg adapter opens the database transaction lazily, at the first
-        # statement it runs itself; without one yet the raw enqueue below would autocommit.
-        # (A transaction already open saves this round trip: the usual case.)
-        await connection.execute(text("SELECT 1"))
-    if not driver_connection.is_in_transaction():
-        msg = "enqueue must run inside the caller's transaction"
-        raise RuntimeError(msg)
-    return Queries.from_asyncpg_connection(driver_connection)
+    return Queries.from_asyncpg_connection(await driver_connection(session))
 
 
 async def enqueue(

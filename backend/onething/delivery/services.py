@@ -32,6 +32,7 @@ from onething.delivery.states import ON_ITS_WAY, ParcelState
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
+    from onething.applications.timeline import Adds
     from onething.identity.access import Caller
     from onething.identity.crypto import FieldCipher
 
@@ -39,7 +40,7 @@ ADDRESS_TABLE: Final = "delivery_choices.address"
 
 
 def record_choice(
-    session: AsyncSession,
+    session: Adds,
     cipher: FieldCipher,
     application_id: uuid.UUID,
     checked: CheckedChoice,

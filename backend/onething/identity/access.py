@@ -13,7 +13,7 @@ from sqlalchemy import select
 from onething.core.errors import FORBIDDEN, NOT_FOUND, ProblemError
 from onething.identity.delegations import split_scope
 from onething.identity.deps import DbSession
-from onething.identity.guards import current_principal
+from onething.identity.guards import admit
 from onething.identity.models import OAuthClient, User
 from onething.identity.tokens import Principal
 
@@ -112,8 +112,19 @@ async def caller_of(db: DbSession, principal: Principal) -> Caller:
 
 
 async def current_caller(request: Request[Any, Any, Any], db_session: DbSession) -> Caller:
-    """Litestar dependency: `dependencies={"caller": Provide(current_caller)}`."""
-    return await caller_of(db_session, await current_principal(request, db_session))
+    """Litestar dependency: `dependencies={"caller": Provide(current_caller)}`. The account
+    comes from the request gate's statement (`admit`), not from a look-up of its own."""
+    admitted = await admit(request, db_session)
+    account = admitted.account
+    if account is None:
+        return Caller(admitted.principal, None, None, None)
+    return Caller(
+        admitted.principal,
+        account.id,
+        account.role,
+        account.department_code,
+        third_party=not account.first_party_client,
+    )
 
 
 ADMIN_SCOPE: Final = "admin"

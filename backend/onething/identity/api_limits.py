@@ -2,9 +2,11 @@
 (`rate_limit_hits`, the table the login-code limits use), so every API process shares them: a
 client spreading its calls over several replicas gets no more than from one.
 
-One statement per authenticated request counts both buckets and returns their totals; the hit
-is committed at once, so a request that fails afterwards still counts. Over a limit: 429 with
-`Retry-After` (seconds to the window's end) and the `RateLimit-*` fields of the IETF draft.
+One statement per authenticated request counts both buckets and returns their totals — the
+same statement that checks the token's revocation and reads the caller's account
+(`guards.admit`); it commits at once, so a request that fails afterwards still counts. Over a
+limit: 429 with `Retry-After` (seconds to the window's end) and the `RateLimit-*` fields of
+the IETF draft.
 Windows older than two hours are deleted by `identity.purge_expired`."""
 
 from __future__ import annotations
@@ -15,10 +17,9 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Final
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
 
 from onething.core.errors import TOO_MANY_REQUESTS, ProblemError
-from onething.identity.models import OAuthClient, RateLimitHit
+from onething.identity.models import OAuthClient
 from onething.identity.ratelimit import window_start
 
 if TYPE_CHECKING:
@@ -61,10 +62,10 @@ async def _client(db: AsyncSession, client_id: str) -> _ClientLimits:
     return found
 
 
-async def enforce_api_limits(
-    db: AsyncSession, settings: ApiLimitSettings, principal: Principal, *, now: datetime
-) -> None:
-    """Count this request; raise 429 when the user's or the client's window is full."""
+async def limits_for(
+    db: AsyncSession, settings: ApiLimitSettings, principal: Principal
+) -> dict[str, int]:
+    """The buckets this request counts in, each with its limit (none: nothing to count)."""
     limits: dict[str, int] = {}
     if settings.per_user > 0 and principal.sub != principal.client_id:
         # The person pressing the button: the agent when one acts for a resident.
@@ -74,24 +75,28 @@ async def enforce_api_limits(
         client_limit = settings.client_limit(client.tier)
         if not client.first_party and client_limit > 0:
             limits[f"api:client:{principal.client_id}"] = client_limit
-    if not limits:
+    return limits
+
+
+# The counting statement's SQL: it runs as part of the request gate (`guards.admit`), in the
+# same statement as the token's revocation check. $1 the buckets, $2 the window's start; a
+# request whose token is unknown or revoked ($3 false) counts nothing.
+COUNT_HITS: Final = """
+    INSERT INTO rate_limit_hits AS h (bucket, window_start, hits)
+    SELECT bucket, {start}, 1 FROM unnest({buckets}::text[]) AS bucket WHERE {admitted}
+    ON CONFLICT (bucket, window_start) DO UPDATE SET hits = h.hits + 1
+    RETURNING bucket, hits"""
+
+
+def check_counted(
+    settings: ApiLimitSettings, limits: dict[str, int], counted: dict[str, int], *, now: datetime
+) -> None:
+    """Raise 429 when this request took the user's or the client's window past its limit."""
+    over = [(bucket, limit) for bucket, limit in limits.items() if counted.get(bucket, 0) > limit]
+    if not over:
         return
     window = timedelta(seconds=settings.window_seconds)
     start = window_start(now, window)
-    statement = (
-        insert(RateLimitHit)
-        .values([{"bucket": b, "window_start": start, "hits": 1} for b in limits])
-        .on_conflict_do_update(
-            index_elements=[RateLimitHit.bucket, RateLimitHit.window_start],
-            set_={"hits": RateLimitHit.hits + 1},
-        )
-        .returning(RateLimitHit.bucket, RateLimitHit.hits)
-    )
-    counted: dict[str, int] = {row.bucket: row.hits for row in (await db.execute(statement)).all()}
-    await db.commit()  # counted even if the request fails later
-    over = [(bucket, limit) for bucket, limit in limits.items() if counted[bucket] > limit]
-    if not over:
-        return
     bucket, limit = over[0]
     reset = max(1, int((start + window - now).total_seconds() + 0.999))
     who_en, who_zh = (

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any, Final
 
+import asyncpg
 from litestar import Request
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from onething.core.errors import INSUFFICIENT_SCOPE, INVALID_TOKEN, ProblemError
-from onething.identity.api_limits import enforce_api_limits
+from onething.identity.api_limits import COUNT_HITS, check_counted, limits_for
 from onething.identity.delegations import delegation_active
 from onething.identity.deps import DbSession
 from onething.identity.keys import load_keyring
-from onething.identity.models import AccessToken
+from onething.identity.ratelimit import window_start
 from onething.identity.tokens import (
     Principal,
     TokenRejectedError,
@@ -57,11 +59,11 @@ def bearer_token(request: Request[Any, Any, Any]) -> str:
     return token.strip()
 
 
-async def authenticate(
+async def verified_claims(
     db: AsyncSession, ctx: IdentityContext, token: str, *, now: datetime
-) -> Principal:
-    """Verify signature, issuer, audience (this API only) and expiry, then that the token has
-    not been revoked (logout, refresh-token reuse, RFC 7009)."""
+) -> dict[str, Any]:
+    """Signature, issuer, audience (this API only) and expiry; whether the token has been
+    revoked since (logout, refresh-token reuse, RFC 7009) the gate checks in its statement."""
 
     def verify(ring: KeyRing) -> dict[str, Any]:
         return verify_access_token(
@@ -70,32 +72,122 @@ async def authenticate(
 
     try:
         try:
-            claims = verify(await load_keyring(db, ctx, now=now))
+            return verify(await load_keyring(db, ctx, now=now))
         except UnknownSigningKeyError:
             # Another replica may have rotated the key in since this one cached the ring.
-            claims = verify(await load_keyring(db, ctx, now=now, refresh=True))
+            return verify(await load_keyring(db, ctx, now=now, refresh=True))
     except TokenRejectedError as exc:
         raise _refuse("invalid_token", str(exc), "访问令牌无效或已过期。") from exc
-    revoked = (
-        await db.execute(select(AccessToken.revoked_at).where(AccessToken.jti == claims["jti"]))
-    ).one_or_none()
-    if revoked is None or revoked[0] is not None:
-        raise _refuse("invalid_token", "token revoked", "访问令牌已被撤销。")
-    delegation_id = claims.get("delegation_id")
-    if delegation_id is not None and not await delegation_active(db, str(delegation_id), now=now):
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """The caller's account as the gate read it (None when the subject is not an account,
+    e.g. a client acting as itself, or the account is unknown or disabled)."""
+
+    id: uuid.UUID
+    role: str
+    department_code: str | None
+    first_party_client: bool  # the token's client is one of ours, not a mini-app
+
+
+@dataclass(frozen=True, slots=True)
+class Admitted:
+    principal: Principal
+    account: Account | None
+
+
+_ADMITTED: Final = "onething.admitted"
+
+# The request gate, one statement in its own transaction (autocommit): the token's revocation
+# check, the rate-limit count (only for a token that stands), and the caller's account.
+# $1 jti, $2 buckets, $3 window start, $4 account id (NULL when `sub` is not one), $5 client.
+_GATE: Final = f"""
+WITH token AS (SELECT revoked_at FROM access_tokens WHERE jti = $1),
+counted AS ({
+    COUNT_HITS.format(
+        buckets="$2",
+        start="$3::timestamptz",
+        admitted="EXISTS (SELECT 1 FROM token WHERE revoked_at IS NULL)",
+    )
+})
+SELECT EXISTS (SELECT 1 FROM token WHERE revoked_at IS NULL) AS standing,
+    (SELECT array_agg(bucket ORDER BY bucket) FROM counted) AS buckets,
+    (SELECT array_agg(hits ORDER BY bucket) FROM counted) AS hits,
+    u.id AS account_id, u.role, u.department_code, u.disabled_at,
+    (SELECT first_party FROM oauth_clients WHERE client_id = $5) AS first_party
+FROM (SELECT 1) AS one LEFT JOIN users AS u ON u.id = $4::uuid"""  # noqa: S608 - constants only
+
+
+async def admit(request: Request[Any, Any, Any], db: AsyncSession) -> Admitted:
+    """Authenticate the request's token, count it against the rate limits and read the
+    caller's account — once per request, whichever dependencies ask."""
+    cached = request.scope.get("state", {}).get(_ADMITTED)
+    if isinstance(cached, Admitted):
+        return cached
+    ctx: IdentityContext = request.app.state.identity
+    settings = request.app.state.settings.api_limits
+    now = datetime.now(UTC)
+    claims = await verified_claims(db, ctx, bearer_token(request), now=now)
+    principal = principal_from_claims(claims)
+    if principal.delegation_id is not None and not await delegation_active(
+        db, principal.delegation_id, now=now
+    ):
         # Revoking a delegation takes effect here, at the next request with the token.
         raise _refuse("invalid_token", "delegation ended", "代办授权已撤销或已过期。")
-    return principal_from_claims(claims)
+    limits = await limits_for(db, settings, principal)
+    try:
+        account_id: uuid.UUID | None = uuid.UUID(principal.sub)
+    except ValueError:
+        account_id = None
+    window = timedelta(seconds=settings.window_seconds)
+    row = await _autocommit_row(
+        db,
+        _GATE,
+        principal.jti,
+        sorted(limits),
+        window_start(now, window),
+        account_id,
+        principal.client_id,
+    )
+    if not row["standing"]:
+        raise _refuse("invalid_token", "token revoked", "访问令牌已被撤销。")
+    check_counted(
+        settings, limits, dict(zip(row["buckets"] or [], row["hits"] or [], strict=True)), now=now
+    )
+    account = None
+    if row["account_id"] is not None and row["disabled_at"] is None:
+        account = Account(
+            id=row["account_id"],
+            role=row["role"],
+            department_code=row["department_code"],
+            first_party_client=row["first_party"] is True,
+        )
+    admitted = Admitted(principal, account)
+    request.state[_ADMITTED] = admitted
+    return admitted
+
+
+async def _autocommit_row(db: AsyncSession, sql: str, *args: object) -> asyncpg.Record:
+    """One statement on the session's connection, committed at once: in its own transaction
+    when none is open yet (the usual case: one round trip), else committing the open one (a
+    key-ring or client look-up before it opened it)."""
+    connection = await db.connection()
+    driver = (await connection.get_raw_connection()).driver_connection
+    if not isinstance(driver, asyncpg.Connection):
+        msg = "the request gate needs the asyncpg driver"
+        raise TypeError(msg)
+    row = await driver.fetchrow(sql, *args)
+    if driver.is_in_transaction():
+        await db.commit()
+    assert row is not None
+    return row
 
 
 async def current_principal(request: Request[Any, Any, Any], db_session: DbSession) -> Principal:
     """Litestar dependency: `dependencies={"principal": Provide(current_principal)}`. Every
     authenticated request also counts against its user's and client's rate limits."""
-    ctx: IdentityContext = request.app.state.identity
-    now = datetime.now(UTC)
-    principal = await authenticate(db_session, ctx, bearer_token(request), now=now)
-    await enforce_api_limits(db_session, request.app.state.settings.api_limits, principal, now=now)
-    return principal
+    return (await admit(request, db_session)).principal
 
 
 def require_scopes(principal: Principal, *scopes: str) -> None:

@@ -1,0 +1,111 @@
+"""Many rows of several tables written in one statement: one round trip instead of the ORM's
+unit of work (a flush per table, statement compilation, identity bookkeeping).
+
+A `WriteBatch` collects new, transient ORM objects (`add`, as on a session — code that records
+rows through `session.add` can record them here instead) and data-changing statements
+(`also`), then `write` sends them as one statement of data-modifying CTEs:
+
+    WITH w0 AS (INSERT INTO application_tasks (id, …) SELECT r.id, …
+                FROM jsonb_populate_recordset(NULL::application_tasks, $1::text::jsonb)
+                WITH ORDINALITY AS r ORDER BY r.ordinality),
+         w1 AS (UPDATE application_materials SET application_id = $2 WHERE id = ANY($3)), …
+    SELECT 1
+
+Each table's rows travel as one JSON array (encoded by msgspec), decoded by the table's own
+row type, so column types come from the schema. Only the attributes set on an object are
+written: a column left unset gets its server default (a bigserial id, `'{}'`), as with the ORM.
+Rows are inserted in the order added (timeline events keep their order by id). Foreign keys
+between rows of one batch hold: PostgreSQL checks them at the end of the statement.
+
+The statement runs on the session's own connection inside its transaction, so it commits or
+rolls back with everything else the session did. The SQL text depends only on the tables and
+columns, so asyncpg prepares it once per connection."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING
+
+import msgspec
+from sqlalchemy import inspect
+
+from onething.core.db import Base, driver_connection
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+
+@cache
+def _columns(model: type[Base]) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The table's name and its (attribute, column) pairs."""
+    mapper = inspect(model)
+    pairs = tuple((prop.key, prop.columns[0].name) for prop in mapper.column_attrs)
+    return str(model.__tablename__), pairs
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, bytes):
+        return "\\x" + value.hex()  # bytea's text form; msgspec would write base64
+    return value
+
+
+@dataclass
+class WriteBatch:
+    """New rows and changes for one statement; see the module's docstring."""
+
+    _rows: dict[type[Base], list[Base]] = field(default_factory=dict)
+    _also: list[tuple[str, tuple[object, ...]]] = field(default_factory=list)
+
+    def add(self, row: Base) -> None:
+        self._rows.setdefault(type(row), []).append(row)
+
+    def add_all(self, rows: Iterable[Base]) -> None:
+        for row in rows:
+            self.add(row)
+
+    def also(self, sql: str, *params: object) -> None:
+        """A data-changing statement (UPDATE or DELETE) in the same round trip; its
+        parameters are written `{0}`, `{1}`, … and numbered into the whole statement."""
+        self._also.append((sql, params))
+
+    def statement(self) -> tuple[str, list[object]]:
+        parts: list[str] = []
+        params: list[object] = []
+        for model, rows in self._rows.items():
+            table, pairs = _columns(model)
+            present = [(attr, column) for attr, column in pairs if attr in rows[0].__dict__]
+            payload = []
+            for row in rows:
+                values = row.__dict__
+                if [pair for pair in pairs if pair[0] in values] != present:
+                    msg = f"rows of {table} in one batch must set the same attributes"
+                    raise ValueError(msg)
+                payload.append({column: _json_value(values[attr]) for attr, column in present})
+            params.append(msgspec.json.encode(payload).decode())
+            columns = ", ".join(f'"{column}"' for _, column in present)
+            selected = ", ".join(f'r."{column}"' for _, column in present)
+            parts.append(
+                # Names from the mapped tables only; every value is a bound parameter.
+                f"INSERT INTO {table} ({columns}) SELECT {selected} FROM "  # noqa: S608
+                f"jsonb_populate_recordset(NULL::{table}, ${len(params)}::text::jsonb) "
+                "WITH ORDINALITY AS r ORDER BY r.ordinality"
+            )
+        for sql, arguments in self._also:
+            first = len(params) + 1
+            parts.append(sql.format(*(f"${first + n}" for n in range(len(arguments)))))
+            params.extend(arguments)
+        ctes = ",\n".join(f"w{n} AS ({part})" for n, part in enumerate(parts))
+        return f"WITH {ctes}\nSELECT 1", params
+
+    async def write(self, session: AsyncSession) -> None:
+        """Send it all in one statement, in the session's transaction."""
+        if not self._rows and not self._also:
+            return
+        sql, params = self.statement()
+        connection = await driver_connection(session)
+        await connection.execute(sql, *params)
+        self._rows.clear()
+        self._also.clear()
