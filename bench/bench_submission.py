@@ -304,16 +304,16 @@ def _ms(text: str) -> float:
     return value * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
-# The SQL one submission runs (captured from the API with a cursor listener and written out
-# with pgbench variables): the token and rate-limit checks, then one transaction with the
-# idempotency claim, confirmation, materials and e-licenses, application, 9 tasks, 12 timeline
-# events, 4 dispatch jobs, the stored response (see the script's header).
+# The SQL one submission runs, written out with pgbench variables: the request gate, then one
+# transaction with the idempotency claim, the draft, confirmation, materials and e-licenses,
+# the one-statement write (application, 9 tasks, 12 timeline events, the stored response...)
+# and the 4 dispatch jobs (see the script's header).
 PGBENCH_SQL = Path(__file__).with_name("submission.sql")
 
 
 def _pgbench(stack: Devstack, settings: Settings, owner: str) -> dict[str, float]:
     assert stack.postgres is not None
-    license_id = asyncio.run(_a_license(settings))
+    license_id, version = asyncio.run(_a_license(settings))
     pgbench = stack.postgres.bin_dir / "pgbench"
     url = DatabaseSettings(url=stack.env["DATABASE_URL"]).asyncpg_dsn
     answers_blob = secrets.token_urlsafe(3000)  # the sealed answers are ~4 kB of base64
@@ -333,6 +333,8 @@ def _pgbench(stack: Devstack, settings: Settings, owner: str) -> dict[str, float
             f"blob={answers_blob}",
             "-D",
             f"license={license_id}",
+            "-D",
+            f"version={version}",
             "-f",
             str(PGBENCH_SQL),
             url,
@@ -387,13 +389,16 @@ def _api(stack: Devstack, port: int) -> ChildProcess:
     return api
 
 
-async def _a_license(settings: Settings) -> str:
-    """An e-license's id: the license events and uses pgbench inserts refer to one."""
+async def _a_license(settings: Settings) -> tuple[str, str]:
+    """An e-license's id (the license events and uses pgbench inserts refer to one) and the
+    catalog release the applications name."""
     import asyncpg
 
     connection = await asyncpg.connect(settings.database.asyncpg_dsn)
     try:
-        return str(await connection.fetchval("SELECT id FROM licenses LIMIT 1"))
+        license_id = await connection.fetchval("SELECT id FROM licenses LIMIT 1")
+        version = await connection.fetchval("SELECT version FROM catalog_releases LIMIT 1")
+        return str(license_id), str(version)
     finally:
         await connection.close()
 
