@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from onething.applications.context import ApplicationsContext
+    from onething.applications.submission_reads import RequestRow
     from onething.catalog.form import MergedForm
     from onething.catalog.model import Catalog
     from onething.core.batch import WriteBatch
@@ -410,35 +411,16 @@ def _missing(code: str, zh: str, en: str) -> FieldError:
     return FieldError(field="co_applicant", code=code, message_zh=zh, message_en=en)
 
 
-async def open_requests(session: AsyncSession, draft_id: uuid.UUID) -> list[CoApplicantRequest]:
-    """The draft's requests not yet attached to an application, oldest first, locked for the
-    submission (one statement: the confirmation it rests on is the newest not superseded,
-    and all of them become part of the application's timeline)."""
-    return list(
-        (
-            await session.execute(
-                select(CoApplicantRequest)
-                .where(
-                    CoApplicantRequest.draft_id == draft_id,
-                    CoApplicantRequest.application_id.is_(None),
-                )
-                .order_by(CoApplicantRequest.created_at)
-                .with_for_update()
-            )
-        ).scalars()
-    )
-
-
 def confirmation_for(
     ctx: ApplicationsContext,
     form: MergedForm,
     answers: Mapping[str, Any],
     services: list[str],
-    requests: list[CoApplicantRequest],
-) -> tuple[CoApplicantRequest | None, list[FieldError]]:
-    """The confirmation a submission of these answers rests on (among the draft's
-    `open_requests`; `services` are the `co_signed_services`), or the errors saying why
-    there is none yet."""
+    requests: list[RequestRow],
+) -> tuple[RequestRow | None, list[FieldError]]:
+    """The confirmation a submission of these answers rests on (among the draft's requests
+    not yet attached, oldest first; `services` are the `co_signed_services`), or the errors
+    saying why there is none yet."""
     if not services:
         return None, []
     current = [r for r in requests if r.superseded_at is None]
@@ -478,10 +460,8 @@ def confirmation_for(
     return row, []
 
 
-def attach(
-    batch: WriteBatch, requests: list[CoApplicantRequest], application_id: uuid.UUID
-) -> None:
-    """The draft's `open_requests` now belong to the application (in the submission's
+def attach(batch: WriteBatch, requests: list[RequestRow], application_id: uuid.UUID) -> None:
+    """The draft's requests not yet attached now belong to the application (in the submission's
     batch), and their history goes onto its timeline in the order it happened, each step
     with who acted (a request is superseded by whoever asked again)."""
     if not requests:

@@ -19,7 +19,7 @@ from onething.applications.material_rules import (
     license_unusable,
     missing,
 )
-from onething.applications.models import Draft, Material
+from onething.applications.models import Draft
 from onething.core.errors import FieldError
 from onething.licenses.grants import usable_condition
 from onething.licenses.models import DraftLicense, License, LicenseEvent, LicenseUse
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from onething.applications.access import Who
+    from onething.applications.submission_reads import UploadRow
     from onething.catalog.form import MergedForm
     from onething.catalog.model import Catalog
     from onething.core.batch import WriteBatch
@@ -70,23 +71,18 @@ async def check_hand_in(
     *,
     owner_id: uuid.UUID,
     upload_ids: list[uuid.UUID],
+    uploads: Mapping[uuid.UUID, UploadRow],
     draft_id: uuid.UUID | None,
     indexer: BlindIndexer,
     now: datetime,
 ) -> tuple[HandIn, list[FieldError]]:
-    """What would be handed in, and every problem with it (nothing is written here)."""
+    """What would be handed in, and every problem with it (nothing is written here).
+    `uploads` are the caller's rows of `upload_ids`, read (and locked) by the submission."""
     asked = asked_materials(form, answers)
     wanted = {m.material: m for m in asked}
     plan, errors = HandIn(), []
     if upload_ids:
-        rows = (
-            await session.execute(
-                select(Material)
-                .where(Material.id.in_(upload_ids), Material.owner_id == owner_id)
-                .with_for_update()
-            )
-        ).scalars()
-        found = {m.id: m for m in rows}
+        found = uploads
         for index, upload_id in enumerate(upload_ids):
             row = found.get(upload_id)
             if (

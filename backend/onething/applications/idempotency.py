@@ -16,9 +16,10 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Final
 
 import msgspec
-from sqlalchemy import func, select
+from sqlalchemy import text
 
 from onething.applications.models import IdempotencyKey
+from onething.core.db import driver_connection
 from onething.core.errors import CONFLICT, VALIDATION, FieldError, ProblemError
 
 if TYPE_CHECKING:
@@ -27,6 +28,12 @@ if TYPE_CHECKING:
     from onething.applications.timeline import Adds
 
 KEEP_FOR: Final = timedelta(hours=24)
+_LOCK: Final = text("SELECT pg_try_advisory_xact_lock(:key)")
+_WHERE: Final = "WHERE client_id = $1 AND subject = $2 AND key = $3"
+_LOOK_UP: Final = (
+    f"SELECT operation, request_hash, response_body, expires_at FROM idempotency_keys {_WHERE}"  # noqa: S608 - constants
+)
+_FORGET: Final = f"DELETE FROM idempotency_keys {_WHERE}"  # noqa: S608 - constants
 _KEY_SHAPE: Final = re.compile(r"^[\x21-\x7e]{8,255}$")  # visible ASCII, e.g. a UUID
 
 
@@ -71,9 +78,8 @@ async def claim(
 ) -> bytes | None:
     """Inside the caller's transaction: the stored response to replay, or None to go ahead
     (the caller then calls `remember` before committing)."""
-    locked = (
-        await session.execute(select(func.pg_try_advisory_xact_lock(scope.lock_id())))
-    ).scalar_one()
+    # Through the session, which opens its transaction: the lock lasts until it ends.
+    locked = (await session.execute(_LOCK, {"key": scope.lock_id()})).scalar_one()
     if not locked:
         raise ProblemError(
             CONFLICT,
@@ -81,23 +87,15 @@ async def claim(
             detail_en="A request with this Idempotency-Key is still being processed; retry.",
             headers={"Retry-After": "1"},
         )
-    row = (
-        await session.execute(
-            select(IdempotencyKey).where(
-                IdempotencyKey.client_id == scope.client_id,
-                IdempotencyKey.subject == scope.subject,
-                IdempotencyKey.key == scope.key,
-            )
-        )
-    ).scalar_one_or_none()
-    if row is not None and row.expires_at <= now:
+    connection = await driver_connection(session)
+    row = await connection.fetchrow(_LOOK_UP, scope.client_id, scope.subject, scope.key)
+    if row is not None and row["expires_at"] <= now:
         # Past its 24 hours the key is free again (a clean-up job may also have removed it).
-        await session.delete(row)
-        await session.flush()
+        await connection.execute(_FORGET, scope.client_id, scope.subject, scope.key)
         row = None
     if row is None:
         return None
-    if row.operation != scope.operation or row.request_hash != body_hash:
+    if row["operation"] != scope.operation or row["request_hash"] != body_hash:
         raise ProblemError(
             VALIDATION,
             detail_zh="该 Idempotency-Key 已用于另一内容不同的请求。",
@@ -111,7 +109,7 @@ async def claim(
                 )
             ],
         )
-    return row.response_body
+    return bytes(row["response_body"])
 
 
 def remember(

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Final
 
 import msgspec
-from sqlalchemy import Row, and_, literal, select
+from sqlalchemy import select
 
 from onething.applications import co_applicants, jobs
 from onething.applications.access import READ, Who, require_applicant, require_owner
@@ -19,7 +19,7 @@ from onething.applications.dag import upstream_of
 from onething.applications.hand_in import check_hand_in, hand_in
 from onething.applications.idempotency import IdempotencyScope, claim, remember, request_hash
 from onething.applications.launches import sources_kept
-from onething.applications.models import Application, Draft, Task, TimelineEvent
+from onething.applications.models import Application, Task, TimelineEvent
 from onething.applications.schemas import (
     ApplicationSubmit,
     ApplicationView,
@@ -27,12 +27,12 @@ from onething.applications.schemas import (
 )
 from onething.applications.sealing import seal, unseal
 from onething.applications.states import Actor, TaskState
+from onething.applications.submission_reads import DraftRow, read_for_submission
 from onething.applications.timeline import record
 from onething.applications.views import application_view, event_view
 from onething.catalog.form import MergedForm
 from onething.catalog.merge import MergeError, merge
 from onething.catalog.model import effective_time_limit
-from onething.catalog.models import CatalogRelease
 from onething.catalog.services import publish_catalog
 from onething.catalog.validate import validate_answers
 from onething.core.batch import WriteBatch
@@ -50,9 +50,7 @@ if TYPE_CHECKING:
     from onething.identity.crypto import FieldCipher
 
 SUBMIT_OPERATION: Final = "submitApplication"
-# The draft being submitted, as `_draft_and_release` reads it: published?, id, sealed
-# answers, the launching mini-app, the prefilled facts' sources.
-DraftRow = Row[bool, uuid.UUID, str, str | None, dict[str, str]]
+
 ANSWERS_TABLE: Final = "applications.answers"
 
 
@@ -106,13 +104,16 @@ async def submit_application(
     errors = validate_answers(form, data.answers, today=china_date(now))
     delivery, delivery_errors = check_choice(data.delivery) if data.delivery else (None, [])
     errors += delivery_errors
-    draft, published = await _draft_and_release(session, catalog, data.draft_id, owner_id)
     co_signed = co_applicants.co_signed_services(catalog, form, data.answers)
-    requests = (
-        await co_applicants.open_requests(session, draft.id)
-        if co_signed and draft is not None
-        else []
+    reads = await read_for_submission(
+        session,
+        draft_id=data.draft_id,
+        owner_id=owner_id,
+        upload_ids=data.materials,
+        co_signed=bool(co_signed),
+        catalog_version=catalog.version,
     )
+    draft, requests = reads.draft, reads.requests
     confirmation, confirmation_errors = co_applicants.confirmation_for(
         ctx, form, data.answers, co_signed, requests
     )
@@ -124,6 +125,7 @@ async def submit_application(
         data.answers,
         owner_id=owner_id,
         upload_ids=data.materials,
+        uploads=reads.uploads,
         draft_id=data.draft_id,
         indexer=ctx.indexer,
         now=now,
@@ -132,7 +134,7 @@ async def submit_application(
     if errors:
         raise ProblemError(VALIDATION, errors=errors)
     bundle = catalog.bundles[data.bundle]
-    if not published:
+    if not reads.published:
         await publish_catalog(session, catalog)  # the seed step normally has
     launched_by, prefill_sources = _launch_of(ctx, draft, data)
 
@@ -217,32 +219,6 @@ async def submit_application(
     await enqueue_many(session, jobs.DISPATCH, ready)
     await session.commit()
     return view, False
-
-
-async def _draft_and_release(
-    session: AsyncSession, catalog: Catalog, draft_id: uuid.UUID | None, owner_id: uuid.UUID
-) -> tuple[DraftRow | None, bool]:
-    """The caller's draft being submitted (None when there is none of theirs) and whether the
-    running catalog is published, in one statement."""
-    published = (
-        select(CatalogRelease.version).where(CatalogRelease.version == catalog.version).exists()
-    )
-    if draft_id is None:
-        return None, bool((await session.execute(select(published))).scalar_one())
-    one = select(literal(1).label("one")).subquery()
-    query = (
-        select(
-            published.label("published"),
-            Draft.id,
-            Draft.answers_encrypted,
-            Draft.launched_by,
-            Draft.prefill_sources,
-        )
-        .select_from(one)
-        .outerjoin(Draft, and_(Draft.id == draft_id, Draft.owner_id == owner_id))
-    )
-    row = (await session.execute(query)).one()
-    return (row if row.id is not None else None), bool(row.published)
 
 
 def _launch_of(
