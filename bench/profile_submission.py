@@ -101,6 +101,9 @@ async def _run(settings: Settings, tokens: list[str], prepared: list[bench.Prepa
     for name, seconds in sorted(by_package.items(), key=lambda kv: -kv[1])[:18]:
         print(f"  {name:32s} {100 * seconds / total:5.1f} %  {1000 * seconds / count:6.2f} ms")
     stats.sort_stats("tottime").print_stats(35)
+    for package in os.environ.get("PROFILE_PACKAGES", "").split(","):
+        if package:
+            stats.sort_stats("tottime").print_stats(package, 25)
     stats.sort_stats("cumulative").print_stats("onething", 40)
     return elapsed
 

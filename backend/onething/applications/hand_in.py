@@ -146,26 +146,27 @@ def hand_in(
         )
     if not plan.licenses:
         return
-    rows.add_all(
-        LicenseUse(
-            id=uuid.uuid4(),
-            license_id=license_id,
-            application_id=application_id,
-            material=material,
-            used_by=owner_id,
-            at=now,
-        )
-        for material, license_id in plan.licenses
-    )
     detail_act = {"act": who.act_sub} if who.act_sub else {}
-    rows.add_all(
-        LicenseEvent(
-            license_id=license_id,
-            at=now,
-            kind="used",
-            actor_sub=who.sub,
-            client_id=who.client_id,
-            detail={"application": str(application_id), "material": material, **detail_act},
+    for material, license_id in plan.licenses:
+        rows.insert(
+            LicenseUse,
+            {
+                "id": uuid.uuid4(),
+                "license_id": license_id,
+                "application_id": application_id,
+                "material": material,
+                "used_by": owner_id,
+                "at": now,
+            },
         )
-        for material, license_id in plan.licenses
-    )
+        rows.insert(
+            LicenseEvent,
+            {
+                "license_id": license_id,
+                "at": now,
+                "kind": "used",
+                "actor_sub": who.sub,
+                "client_id": who.client_id,
+                "detail": {"application": str(application_id), "material": material, **detail_act},
+            },
+        )

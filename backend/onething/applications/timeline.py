@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from onething.applications.models import TimelineEvent
 from onething.applications.states import Actor as ActorKind
+from onething.core.batch import WriteBatch
 
 if TYPE_CHECKING:
     from onething.applications.access import Who
@@ -32,19 +33,21 @@ def record(
     from_state: str | None = None,
     to_state: str | None = None,
     detail: dict[str, Any] | None = None,
-) -> TimelineEvent:
-    event = TimelineEvent(
-        application_id=application_id,
-        task_id=task_id,
-        at=now,
-        kind=kind,
-        from_state=from_state,
-        to_state=to_state,
-        actor_kind=actor_kind.value,
-        actor_sub=who.sub if who else None,
-        act_sub=who.act_sub if who else None,
-        client_id=who.client_id if who else None,
-        detail=detail or {},
-    )
-    session.add(event)
-    return event
+) -> None:
+    values: dict[str, object] = {
+        "application_id": application_id,
+        "task_id": task_id,
+        "at": now,
+        "kind": kind,
+        "from_state": from_state,
+        "to_state": to_state,
+        "actor_kind": actor_kind.value,
+        "actor_sub": who.sub if who else None,
+        "act_sub": who.act_sub if who else None,
+        "client_id": who.client_id if who else None,
+        "detail": detail or {},
+    }
+    if isinstance(session, WriteBatch):
+        session.insert(TimelineEvent, values)
+    else:
+        session.add(TimelineEvent(**values))

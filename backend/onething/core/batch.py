@@ -1,9 +1,10 @@
 """Many rows of several tables written in one statement: one round trip instead of the ORM's
 unit of work (a flush per table, statement compilation, identity bookkeeping).
 
-A `WriteBatch` collects new, transient ORM objects (`add`, as on a session — code that records
-rows through `session.add` can record them here instead) and data-changing statements
-(`also`), then `write` sends them as one statement of data-modifying CTEs:
+A `WriteBatch` collects new rows — transient ORM objects (`add`, as on a session: code that
+records rows through `session.add` can record them here instead) or plain values by attribute
+(`insert`, cheaper than building ORM objects) — and data-changing statements (`also`), then
+`write` sends them as one statement of data-modifying CTEs:
 
     WITH w0 AS (INSERT INTO application_tasks (id, …) SELECT r.id, …
                 FROM jsonb_populate_recordset(NULL::application_tasks, $1::text::jsonb)
@@ -56,15 +57,23 @@ def _json_value(value: object) -> object:
 class WriteBatch:
     """New rows and changes for one statement; see the module's docstring."""
 
-    _rows: dict[type[Base], list[Base]] = field(default_factory=dict)
+    _rows: dict[type[Base], list[dict[str, object]]] = field(default_factory=dict)
     _also: list[tuple[str, tuple[object, ...]]] = field(default_factory=list)
 
     def add(self, row: Base) -> None:
-        self._rows.setdefault(type(row), []).append(row)
+        """A new ORM object's row (the attributes set on it)."""
+        values = row.__dict__
+        _, pairs = _columns(type(row))
+        self.insert(type(row), {attr: values[attr] for attr, _ in pairs if attr in values})
 
     def add_all(self, rows: Iterable[Base]) -> None:
         for row in rows:
             self.add(row)
+
+    def insert(self, model: type[Base], values: dict[str, object]) -> None:
+        """A row of `model`'s table by attribute name, without building an ORM object
+        (cheaper when there are many)."""
+        self._rows.setdefault(model, []).append(values)
 
     def also(self, sql: str, *params: object) -> None:
         """A data-changing statement (UPDATE or DELETE) in the same round trip; its
@@ -76,11 +85,10 @@ class WriteBatch:
         params: list[object] = []
         for model, rows in self._rows.items():
             table, pairs = _columns(model)
-            present = [(attr, column) for attr, column in pairs if attr in rows[0].__dict__]
+            present = [(attr, column) for attr, column in pairs if attr in rows[0]]
             payload = []
-            for row in rows:
-                values = row.__dict__
-                if [pair for pair in pairs if pair[0] in values] != present:
+            for values in rows:
+                if len(values) != len(present) or any(a not in values for a, _ in present):
                     msg = f"rows of {table} in one batch must set the same attributes"
                     raise ValueError(msg)
                 payload.append({column: _json_value(values[attr]) for attr, column in present})
