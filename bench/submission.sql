@@ -1,9 +1,9 @@
 -- pgbench script: the SQL one newborn-birth submission runs, with the same round trips as the
 -- API (2026-12-04): the request gate (one autocommit statement: the access token's revocation
 -- check, the rate-limit count, the caller's account); then one transaction: the idempotency
--- lock and look-up, the draft with the catalog release check, the draft's co-applicant
--- requests (locked), the verified upload (locked), the draft's linked e-licenses with the
--- grant check, everything the submission writes in one statement (`WriteBatch`: the
+-- lock and look-up, one read of the draft, the catalog release check, the draft's
+-- co-applicant requests (locked) and the verified upload (locked); the draft's linked
+-- e-licenses with the grant check, everything the submission writes in one statement (`WriteBatch`: the
 -- application, 9 tasks, 4 license uses and 4 license events, 12 timeline events — the two
 -- co-applicant steps, the submission, the 9 tasks — each table's rows decoded by
 -- jsonb_populate_recordset; the upload and the confirmation bound, the draft deleted, the
@@ -32,13 +32,24 @@ SELECT pg_try_advisory_xact_lock(:key) AS locked, gen_random_uuid() AS app,
     gen_random_uuid() AS draft, gen_random_uuid() AS upload, gen_random_uuid() AS request \gset
 SELECT response_body, expires_at, operation, request_hash FROM idempotency_keys
   WHERE client_id = 'onething-pwa' AND subject = :owner AND key = 'pgbench-' || :key;
-SELECT EXISTS (SELECT version FROM catalog_releases WHERE version = :version) AS published,
-    application_drafts.id, answers_encrypted, launched_by, prefill_sources
-  FROM (SELECT 1 AS one) AS one LEFT OUTER JOIN application_drafts
-    ON application_drafts.id = :draft AND application_drafts.owner_id = :owner;
-SELECT * FROM co_applicant_requests WHERE draft_id = :draft AND application_id IS NULL
-  ORDER BY created_at FOR UPDATE;
-SELECT * FROM application_materials WHERE id IN (:upload) AND owner_id = :owner FOR UPDATE;
+WITH draft AS (
+    SELECT id, answers_encrypted, launched_by, prefill_sources FROM application_drafts
+    WHERE id = :draft AND owner_id = :owner),
+requests AS (
+    SELECT id, status, reason, facts_digest, services, created_at, requested_by,
+        requested_act, requested_client, decided_at, decided_by, decided_act, decided_client,
+        superseded_at
+    FROM co_applicant_requests
+    WHERE true AND draft_id = :draft AND application_id IS NULL AND EXISTS (SELECT 1 FROM draft)
+    ORDER BY created_at FOR UPDATE),
+uploads AS (
+    SELECT id, status, application_id, bundle, material FROM application_materials
+    WHERE id = ANY(ARRAY[:upload]::uuid[]) AND owner_id = :owner FOR UPDATE)
+SELECT EXISTS (SELECT 1 FROM catalog_releases WHERE version = :version) AS published,
+    (SELECT to_jsonb(draft) FROM draft)::text AS draft,
+    (SELECT coalesce(jsonb_agg(to_jsonb(requests) ORDER BY created_at), '[]')
+        FROM requests)::text AS requests,
+    (SELECT coalesce(jsonb_agg(to_jsonb(uploads)), '[]') FROM uploads)::text AS uploads;
 SELECT draft_licenses.material, draft_licenses.license_id, licenses.license_type,
     licenses.holder_index,
     licenses.status = 'valid' AND (licenses.holder_user_id = :owner
