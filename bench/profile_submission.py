@@ -2,8 +2,10 @@
 
 Runs `PROFILE_SUBMISSIONS` (600) newborn-birth submissions one after another in this process
 (the app behind httpx's ASGI transport, on the real devstack: embedded PostgreSQL and
-SeaweedFS), the same prepared drafts and tokens as `bench_submission.py`, the first half timed, the second under cProfile, then
-prints self time by package and the costliest functions. Not part of `make bench` (a profile,
+SeaweedFS), with the same prepared drafts and tokens as `bench_submission.py`: the first half
+timed (wall time per submission, SQL statements sent through SQLAlchemy), the second under
+cProfile, then prints self time by package and the costliest functions (`PROFILE_PACKAGES`,
+comma-separated, adds the costliest of those packages). Not part of `make bench` (a profile,
 not a figure); py-spy's stacks are broken by SQLAlchemy's greenlets, cProfile's are not."""
 
 from __future__ import annotations
@@ -41,11 +43,10 @@ def _package(filename: str) -> str:
 
 async def _run(settings: Settings, tokens: list[str], prepared: list[bench.Prepared]) -> float:
     import httpx
-
-    from onething.core.app import create_app
-
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
+
+    from onething.core.app import create_app
 
     app = create_app()
     statements = [0]
@@ -55,9 +56,10 @@ async def _run(settings: Settings, tokens: list[str], prepared: list[bench.Prepa
 
     event.listen(Engine, "before_cursor_execute", count)
     body = bench._body()
-    async with app.lifespan(), httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://test"
-    ) as client:
+    async with (
+        app.lifespan(),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client,
+    ):
 
         async def one(item: bench.Prepared) -> None:
             owner, draft, upload = item
@@ -81,7 +83,8 @@ async def _run(settings: Settings, tokens: list[str], prepared: list[bench.Prepa
         for item in prepared[20:half]:
             await one(item)
         plain = (time.perf_counter() - started) / (half - 20)
-        print(f"SQL statements through SQLAlchemy: {statements[0] / (half - 20):.1f} per submission")
+        through = statements[0] / (half - 20)
+        print(f"SQL statements through SQLAlchemy: {through:.1f} per submission")
         print(f"without the profiler: {1000 * plain:.1f} ms per submission (wall, one at a time)")
         profiler = cProfile.Profile()
         started = time.perf_counter()

@@ -10,8 +10,6 @@ import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-
 from onething.applications.material_rules import (
     asked_materials,
     holder_indexes,
@@ -19,19 +17,15 @@ from onething.applications.material_rules import (
     license_unusable,
     missing,
 )
-from onething.applications.models import Draft
 from onething.core.errors import FieldError
-from onething.licenses.grants import usable_condition
-from onething.licenses.models import DraftLicense, License, LicenseEvent, LicenseUse
+from onething.licenses.models import LicenseEvent, LicenseUse
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from datetime import datetime
 
-    from sqlalchemy.ext.asyncio import AsyncSession
-
     from onething.applications.access import Who
-    from onething.applications.submission_reads import UploadRow
+    from onething.applications.submission_reads import LinkedLicense, UploadRow
     from onething.catalog.form import MergedForm
     from onething.catalog.model import Catalog
     from onething.core.batch import WriteBatch
@@ -63,66 +57,49 @@ def _unusable_upload(index: int) -> FieldError:
     )
 
 
-async def check_hand_in(
-    session: AsyncSession,
+def check_hand_in(
     catalog: Catalog,
     form: MergedForm,
     answers: Mapping[str, object],
     *,
-    owner_id: uuid.UUID,
     upload_ids: list[uuid.UUID],
     uploads: Mapping[uuid.UUID, UploadRow],
-    draft_id: uuid.UUID | None,
+    linked: list[LinkedLicense],
     indexer: BlindIndexer,
-    now: datetime,
 ) -> tuple[HandIn, list[FieldError]]:
     """What would be handed in, and every problem with it (nothing is written here).
-    `uploads` are the caller's rows of `upload_ids`, read (and locked) by the submission."""
+    `uploads` are the caller's rows of `upload_ids` and `linked` the e-licenses linked to the
+    draft, read (and locked) by the submission (`submission_reads`)."""
     asked = asked_materials(form, answers)
     wanted = {m.material: m for m in asked}
     plan, errors = HandIn(), []
-    if upload_ids:
-        found = uploads
-        for index, upload_id in enumerate(upload_ids):
-            row = found.get(upload_id)
-            if (
-                row is None
-                or row.status != "verified"
-                or row.application_id is not None
-                or row.bundle != form.bundle
-                or row.material not in wanted
-            ):
-                errors.append(_unusable_upload(index))
-            else:
-                plan.uploads[row.id] = row.material
+    for index, upload_id in enumerate(upload_ids):
+        row = uploads.get(upload_id)
+        if (
+            row is None
+            or row.status != "verified"
+            or row.application_id is not None
+            or row.bundle != form.bundle
+            or row.material not in wanted
+        ):
+            errors.append(_unusable_upload(index))
+        else:
+            plan.uploads[row.id] = row.material
     refused: set[str] = set()
-    if draft_id is not None:
-        linked = await session.execute(
-            select(
-                DraftLicense.material,
-                DraftLicense.license_id,
-                License.license_type,
-                License.holder_index,
-                usable_condition(owner_id, purpose=form.bundle, now=now).label("usable"),
-            )
-            .join(License, License.id == DraftLicense.license_id)
-            .join(Draft, Draft.id == DraftLicense.draft_id)
-            .where(DraftLicense.draft_id == draft_id, Draft.owner_id == owner_id)
-            .order_by(DraftLicense.material)
-        )
-        for material, license_id, license_type, holder, usable in linked:
-            merged = wanted.get(material)
-            if merged is None:
-                continue  # an answer changed since: the form no longer asks for it
-            people = holder_indexes(catalog, material, answers, indexer)
-            if not usable or license_type not in merged.replaced_by:
-                refused.add(material)
-                errors.append(license_unusable(catalog, material))
-            elif people is not None and holder not in people:
-                refused.add(material)
-                errors.append(license_not_theirs(catalog, material))
-            else:
-                plan.licenses.append((material, license_id))
+    for link in linked:
+        material, license_id, holder = link.material, link.license_id, link.holder_index
+        merged = wanted.get(material)
+        if merged is None:
+            continue  # an answer changed since: the form no longer asks for it
+        people = holder_indexes(catalog, material, answers, indexer)
+        if not link.usable or link.license_type not in merged.replaced_by:
+            refused.add(material)
+            errors.append(license_unusable(catalog, material))
+        elif people is not None and holder not in people:
+            refused.add(material)
+            errors.append(license_not_theirs(catalog, material))
+        else:
+            plan.licenses.append((material, license_id))
     handed = set(plan.uploads.values()) | {m for m, _ in plan.licenses} | refused
     errors += [missing(catalog, m) for m in asked if m.required and m.material not in handed]
     return plan, errors

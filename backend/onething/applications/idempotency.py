@@ -2,7 +2,8 @@
 response; the same key with another body is refused (422); while the first request is still
 running a second one gets 409. Keys are scoped to client and user and kept 24 hours.
 
-The key row is written in the same transaction as the business write, so a key never exists
+The key's row is read (`submission_reads`) after its lock is taken (`lock`) and written in the
+same transaction as the business write, so a key never exists
 without its effect nor the effect without its key. A transaction-scoped advisory lock on the
 key tells a concurrent duplicate that the first is still running, instead of making it wait.
 """
@@ -25,15 +26,12 @@ from onething.core.errors import CONFLICT, VALIDATION, FieldError, ProblemError
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
+    from onething.applications.submission_reads import StoredKey
     from onething.applications.timeline import Adds
 
 KEEP_FOR: Final = timedelta(hours=24)
 _LOCK: Final = text("SELECT pg_try_advisory_xact_lock(:key)")
-_WHERE: Final = "WHERE client_id = $1 AND subject = $2 AND key = $3"
-_LOOK_UP: Final = (
-    f"SELECT operation, request_hash, response_body, expires_at FROM idempotency_keys {_WHERE}"  # noqa: S608 - constants
-)
-_FORGET: Final = f"DELETE FROM idempotency_keys {_WHERE}"  # noqa: S608 - constants
+_FORGET: Final = "DELETE FROM idempotency_keys WHERE client_id = $1 AND subject = $2 AND key = $3"
 _KEY_SHAPE: Final = re.compile(r"^[\x21-\x7e]{8,255}$")  # visible ASCII, e.g. a UUID
 
 
@@ -73,12 +71,9 @@ def request_hash(operation: str, body: object) -> str:
     return hashlib.sha256(operation.encode() + b"\0" + canonical).hexdigest()
 
 
-async def claim(
-    session: AsyncSession, scope: IdempotencyScope, body_hash: str, *, now: datetime
-) -> bytes | None:
-    """Inside the caller's transaction: the stored response to replay, or None to go ahead
-    (the caller then calls `remember` before committing)."""
-    # Through the session, which opens its transaction: the lock lasts until it ends.
+async def lock(session: AsyncSession, scope: IdempotencyScope) -> None:
+    """First in the caller's transaction (through the session, which opens it): the key's
+    lock, held until the transaction ends; 409 while another request holds it."""
     locked = (await session.execute(_LOCK, {"key": scope.lock_id()})).scalar_one()
     if not locked:
         raise ProblemError(
@@ -87,15 +82,26 @@ async def claim(
             detail_en="A request with this Idempotency-Key is still being processed; retry.",
             headers={"Retry-After": "1"},
         )
-    connection = await driver_connection(session)
-    row = await connection.fetchrow(_LOOK_UP, scope.client_id, scope.subject, scope.key)
-    if row is not None and row["expires_at"] <= now:
+
+
+async def replay_of(
+    session: AsyncSession,
+    scope: IdempotencyScope,
+    stored: StoredKey | None,
+    body_hash: str,
+    *,
+    now: datetime,
+) -> bytes | None:
+    """After `lock`, given the key's row as read then (`stored`): the response to replay, or
+    None to go ahead (the caller then calls `remember` before committing)."""
+    if stored is not None and stored.expires_at <= now:
         # Past its 24 hours the key is free again (a clean-up job may also have removed it).
+        connection = await driver_connection(session)
         await connection.execute(_FORGET, scope.client_id, scope.subject, scope.key)
-        row = None
-    if row is None:
+        stored = None
+    if stored is None:
         return None
-    if row["operation"] != scope.operation or row["request_hash"] != body_hash:
+    if stored.operation != scope.operation or stored.request_hash != body_hash:
         raise ProblemError(
             VALIDATION,
             detail_zh="该 Idempotency-Key 已用于另一内容不同的请求。",
@@ -109,7 +115,7 @@ async def claim(
                 )
             ],
         )
-    return bytes(row["response_body"])
+    return stored.response_body
 
 
 def remember(

@@ -17,7 +17,13 @@ from onething.applications.calendar import china_date
 from onething.applications.client_events import application_submitted
 from onething.applications.dag import upstream_of
 from onething.applications.hand_in import check_hand_in, hand_in
-from onething.applications.idempotency import IdempotencyScope, claim, remember, request_hash
+from onething.applications.idempotency import (
+    IdempotencyScope,
+    lock,
+    remember,
+    replay_of,
+    request_hash,
+)
 from onething.applications.launches import sources_kept
 from onething.applications.models import Application, Task, TimelineEvent
 from onething.applications.schemas import (
@@ -45,7 +51,7 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from onething.applications.context import ApplicationsContext
-    from onething.catalog.model import Catalog
+    from onething.catalog.model import Bundle, Catalog
     from onething.identity.access import Caller
     from onething.identity.crypto import FieldCipher
 
@@ -94,7 +100,18 @@ async def submit_application(
     who = Who.of(caller)
     scope = IdempotencyScope(who.client_id, who.sub, idempotency_key, SUBMIT_OPERATION)
     body_hash = request_hash(SUBMIT_OPERATION, data)
-    stored = await claim(session, scope, body_hash, now=now)
+    await lock(session, scope)
+    reads = await read_for_submission(
+        session,
+        draft_id=data.draft_id,
+        owner_id=owner_id,
+        upload_ids=data.materials,
+        catalog_version=ctx.catalog.version,
+        key=(scope.client_id, scope.subject, scope.key),
+        purpose=data.bundle,
+        now=now,
+    )
+    stored = await replay_of(session, scope, reads.stored, body_hash, now=now)
     if stored is not None:
         await session.rollback()
         return msgspec.json.decode(stored, type=ApplicationView), True
@@ -105,30 +122,19 @@ async def submit_application(
     delivery, delivery_errors = check_choice(data.delivery) if data.delivery else (None, [])
     errors += delivery_errors
     co_signed = co_applicants.co_signed_services(catalog, form, data.answers)
-    reads = await read_for_submission(
-        session,
-        draft_id=data.draft_id,
-        owner_id=owner_id,
-        upload_ids=data.materials,
-        co_signed=bool(co_signed),
-        catalog_version=catalog.version,
-    )
     draft, requests = reads.draft, reads.requests
     confirmation, confirmation_errors = co_applicants.confirmation_for(
         ctx, form, data.answers, co_signed, requests
     )
     errors += confirmation_errors
-    handed, material_errors = await check_hand_in(
-        session,
+    handed, material_errors = check_hand_in(
         catalog,
         form,
         data.answers,
-        owner_id=owner_id,
         upload_ids=data.materials,
         uploads=reads.uploads,
-        draft_id=data.draft_id,
+        linked=reads.linked,
         indexer=ctx.indexer,
-        now=now,
     )
     errors += material_errors
     if errors:
@@ -165,22 +171,7 @@ async def submit_application(
     if delivery is not None:
         record_choice(batch, ctx.cipher, application.id, delivery, who=who, now=now)
 
-    upstream = upstream_of(bundle, form.services)
-    members = {member.service: member for member in bundle.services}
-    tasks = [
-        Task(
-            id=uuid.uuid4(),
-            application_id=application.id,
-            service=service_id,
-            department=catalog.services[service_id].department,
-            state=(TaskState.WAITING_UPSTREAM if upstream[service_id] else TaskState.SUBMITTED),
-            waits_for=list(upstream[service_id]),
-            time_limit_days=effective_time_limit(members[service_id], catalog.services[service_id]),
-            attachments=[],
-            updated_at=now,
-        )
-        for service_id in form.services
-    ]
+    tasks = _tasks(catalog, bundle, form, application.id, now=now)
     batch.add_all(tasks)
     record(
         batch,
@@ -219,6 +210,28 @@ async def submit_application(
     await enqueue_many(session, jobs.DISPATCH, ready)
     await session.commit()
     return view, False
+
+
+def _tasks(
+    catalog: Catalog, bundle: Bundle, form: MergedForm, application_id: uuid.UUID, *, now: datetime
+) -> list[Task]:
+    """One task per service of the merged form; one with upstream services waits for them."""
+    upstream = upstream_of(bundle, form.services)
+    members = {member.service: member for member in bundle.services}
+    return [
+        Task(
+            id=uuid.uuid4(),
+            application_id=application_id,
+            service=service_id,
+            department=catalog.services[service_id].department,
+            state=(TaskState.WAITING_UPSTREAM if upstream[service_id] else TaskState.SUBMITTED),
+            waits_for=list(upstream[service_id]),
+            time_limit_days=effective_time_limit(members[service_id], catalog.services[service_id]),
+            attachments=[],
+            updated_at=now,
+        )
+        for service_id in form.services
+    ]
 
 
 def _launch_of(

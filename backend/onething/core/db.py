@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import asyncpg
-from sqlalchemy import MetaData, text
+from sqlalchemy import ClauseElement, MetaData, text
+from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -14,6 +17,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.sql.compiler import SQLCompiler
 
 if TYPE_CHECKING:
     from litestar.datastructures import State
@@ -77,3 +81,33 @@ async def driver_connection(session: AsyncSession) -> asyncpg.Connection:
         msg = "a raw statement must run inside the session's transaction"
         raise RuntimeError(msg)
     return driver
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledSQL:
+    """A SQLAlchemy statement compiled once to asyncpg's SQL, to run (or embed in a larger
+    statement) on the raw connection: `sql` numbers its parameters from `first`; `args`
+    puts the named values (and the statement's own literals) in that order."""
+
+    sql: str
+    names: tuple[str, ...]
+    literals: dict[str, Any]
+
+    def args(self, **values: object) -> list[object]:
+        return [values[n] if n in values else self.literals[n] for n in self.names]
+
+
+_PLACEHOLDER = re.compile(r"\$(\d+)")
+
+
+def compile_for_asyncpg(statement: ClauseElement, *, first: int = 1) -> CompiledSQL:
+    """Compile with the asyncpg dialect; name the values with `bindparam(name)`. A value the
+    statement holds itself (a literal in a condition) is kept and passed for it."""
+    compiled = statement.compile(dialect=asyncpg_dialect())  # type: ignore[no-untyped-call]
+    if not isinstance(compiled, SQLCompiler):
+        msg = "not a SQL statement"
+        raise TypeError(msg)
+    names = tuple(compiled.positiontup or ())
+    sql = _PLACEHOLDER.sub(lambda m: f"${int(m.group(1)) + first - 1}", compiled.string)
+    literals = {n: v for n, v in compiled.params.items() if v is not None}
+    return CompiledSQL(sql=sql, names=names, literals=literals)

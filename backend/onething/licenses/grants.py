@@ -8,7 +8,8 @@ import datetime as dt
 import uuid
 from typing import TYPE_CHECKING, Final
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy import ColumnElement, Uuid, and_, cast, exists, or_, select
+from sqlalchemy.dialects.postgresql import array
 
 from onething.core.errors import NOT_FOUND, VALIDATION, FieldError, ProblemError
 from onething.identity.crypto import normalise_id_number
@@ -81,9 +82,15 @@ async def usable_by(
     return grant is not None
 
 
-def usable_condition(user_id: uuid.UUID, *, purpose: str, now: dt.datetime) -> ColumnElement[bool]:
+def usable_condition(
+    user_id: uuid.UUID | ColumnElement[uuid.UUID],
+    *,
+    purpose: str | ColumnElement[str],
+    now: dt.datetime | ColumnElement[dt.datetime],
+) -> ColumnElement[bool]:
     """`usable_by` as one SQL condition on `License`, for lists and checks of many licenses
-    in one statement (a submission re-checks every license standing in for a material)."""
+    in one statement (a submission re-checks every license standing in for a material). The
+    values may be bound parameters (`bindparam`), for a statement compiled once."""
     granted = exists().where(
         LicenseGrant.license_id == License.id,
         LicenseGrant.grantee_user_id == user_id,
@@ -94,7 +101,11 @@ def usable_condition(user_id: uuid.UUID, *, purpose: str, now: dt.datetime) -> C
     )
     return and_(
         License.status == LicenseStatus.VALID.value,
-        or_(License.holder_user_id == user_id, License.guardian_ids.contains([user_id]), granted),
+        or_(
+            License.holder_user_id == user_id,
+            License.guardian_ids.contains(array([cast(user_id, Uuid)])),
+            granted,
+        ),
     )
 
 
