@@ -29,7 +29,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 import msgspec
-from sqlalchemy import inspect
+from sqlalchemy import LargeBinary, inspect
 
 from onething.core.db import Base, driver_connection
 
@@ -47,9 +47,20 @@ def _columns(model: type[Base]) -> tuple[str, tuple[tuple[str, str], ...]]:
     return str(model.__tablename__), pairs
 
 
+@cache
+def _verbatim(model: type[Base]) -> bool:
+    """Whether a row's values go into the JSON as they are: every column named as its
+    attribute, and none binary (bytea needs its text form; msgspec would write base64)."""
+    mapper = inspect(model)
+    return all(
+        prop.key == prop.columns[0].name and not isinstance(prop.columns[0].type, LargeBinary)
+        for prop in mapper.column_attrs
+    )
+
+
 def _json_value(value: object) -> object:
     if isinstance(value, bytes):
-        return "\\x" + value.hex()  # bytea's text form; msgspec would write base64
+        return "\\x" + value.hex()  # bytea's text form
     return value
 
 
@@ -86,12 +97,15 @@ class WriteBatch:
         for model, rows in self._rows.items():
             table, pairs = _columns(model)
             present = [(attr, column) for attr, column in pairs if attr in rows[0]]
-            payload = []
-            for values in rows:
-                if len(values) != len(present) or any(a not in values for a, _ in present):
-                    msg = f"rows of {table} in one batch must set the same attributes"
-                    raise ValueError(msg)
-                payload.append({column: _json_value(values[attr]) for attr, column in present})
+            keys = rows[0].keys()
+            if len(keys) != len(present) or any(values.keys() != keys for values in rows):
+                msg = f"rows of {table} in one batch must set the same mapped attributes"
+                raise ValueError(msg)
+            payload: list[dict[str, object]] = (
+                rows
+                if _verbatim(model)
+                else [{c: _json_value(values[a]) for a, c in present} for values in rows]
+            )
             params.append(msgspec.json.encode(payload).decode())
             columns = ", ".join(f'"{column}"' for _, column in present)
             selected = ", ".join(f'r."{column}"' for _, column in present)
