@@ -31,6 +31,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 from onething.core.devstack import Devstack
 from onething.core.processes import ChildProcess, free_port, spawn, wait_until
@@ -311,7 +312,7 @@ def _ms(text: str) -> float:
 PGBENCH_SQL = Path(__file__).with_name("submission.sql")
 
 
-def _pgbench(stack: Devstack, settings: Settings, owner: str) -> dict[str, float]:
+def _pgbench(stack: Devstack, settings: Settings, owner: str) -> dict[str, Any]:
     assert stack.postgres is not None
     license_id, version = asyncio.run(_a_license(settings))
     pgbench = stack.postgres.bin_dir / "pgbench"
@@ -348,9 +349,18 @@ def _pgbench(stack: Devstack, settings: Settings, owner: str) -> dict[str, float
         msg = f"pgbench failed ({finished.returncode}): {finished.stderr.strip()[-1500:]}"
         raise RuntimeError(msg)
     output = finished.stdout
+    # `-r`: each statement's average latency (ms) and its first words, slowest first.
+    statements = sorted(
+        (
+            (float(m.group(1)), " ".join(m.group(2).split())[:70])
+            for m in re.finditer(r"^\s+([\d.]+)\s+\d+\s+(\S.*)$", output, re.MULTILINE)
+        ),
+        reverse=True,
+    )
     return {
         "rate": float(re.search(r"tps = ([\d.]+)", output).group(1)),  # type: ignore[union-attr]
         "latency_avg_ms": float(re.search(r"latency average = ([\d.]+) ms", output).group(1)),  # type: ignore[union-attr]
+        "statements_ms": [[ms, text] for ms, text in statements],
     }
 
 
@@ -499,7 +509,9 @@ def main() -> int:
             f"non-2xx {api_figures['errors']:.0f}\n"
             f"  pgbench  {ceiling['rate']:7.0f} transactions/s  (same SQL, avg "
             f"{ceiling['latency_avg_ms']:.1f} ms)\n"
-            f"  API share of the ceiling: {share:.0%}"
+            f"  API share of the ceiling: {share:.0%}\n"
+            "  pgbench statements (avg ms): "
+            + "; ".join(f"{ms:.2f} {text[:32]}" for ms, text in ceiling["statements_ms"][:6])
         )
         RESULTS.mkdir(parents=True, exist_ok=True)
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")

@@ -5,7 +5,8 @@ Runs `PROFILE_SUBMISSIONS` (600) newborn-birth submissions one after another in 
 SeaweedFS), with the same prepared drafts and tokens as `bench_submission.py`: the first half
 timed (wall time per submission, SQL statements sent through SQLAlchemy), the second under
 cProfile, then prints self time by package and the costliest functions (`PROFILE_PACKAGES`,
-comma-separated, adds the costliest of those packages). Not part of `make bench` (a profile,
+comma-separated, adds the costliest of those packages; `PROFILE_CALLERS` the callers of the
+functions named). Not part of `make bench` (a profile,
 not a figure); py-spy's stacks are broken by SQLAlchemy's greenlets, cProfile's are not."""
 
 from __future__ import annotations
@@ -104,6 +105,9 @@ async def _run(settings: Settings, tokens: list[str], prepared: list[bench.Prepa
     for name, seconds in sorted(by_package.items(), key=lambda kv: -kv[1])[:18]:
         print(f"  {name:32s} {100 * seconds / total:5.1f} %  {1000 * seconds / count:6.2f} ms")
     stats.sort_stats("tottime").print_stats(35)
+    for function in os.environ.get("PROFILE_CALLERS", "").split(","):
+        if function:
+            stats.sort_stats("tottime").print_callers(function, 12)
     for package in os.environ.get("PROFILE_PACKAGES", "").split(","):
         if package:
             stats.sort_stats("tottime").print_stats(package, 25)

@@ -1,6 +1,6 @@
 -- pgbench script: the SQL one newborn-birth submission runs, with the same round trips as the
--- API (2026-12-04): the request gate (one autocommit statement: the access token's revocation
--- check, the rate-limit count, the caller's account); then one transaction: the idempotency
+-- API (2026-12-04): the request gate (one autocommit statement, its commit not waiting for the
+-- WAL flush: the access token's revocation check, the rate-limit count, the caller's account); then one transaction: the idempotency
 -- lock and look-up, one read of the draft, the catalog release check, the draft's
 -- co-applicant requests (locked) and the verified upload (locked); the draft's linked
 -- e-licenses with the grant check, everything the submission writes in one statement (`WriteBatch`: the
@@ -25,7 +25,8 @@ SELECT EXISTS (SELECT 1 FROM token WHERE revoked_at IS NULL) AS standing,
     (SELECT array_agg(bucket ORDER BY bucket) FROM counted) AS buckets,
     (SELECT array_agg(hits ORDER BY bucket) FROM counted) AS hits,
     u.id AS account_id, u.role, u.department_code, u.disabled_at,
-    (SELECT first_party FROM oauth_clients WHERE client_id = 'onething-pwa') AS first_party
+    (SELECT first_party FROM oauth_clients WHERE client_id = 'onething-pwa') AS first_party,
+    set_config('synchronous_commit', 'off', true) AS commit_mode
 FROM (SELECT 1) AS one LEFT JOIN users AS u ON u.id = :owner;
 BEGIN;
 SELECT pg_try_advisory_xact_lock(:key) AS locked, gen_random_uuid() AS app,
