@@ -45,7 +45,8 @@ from newborn_samples import newborn_answers
 
 CONNECTIONS = int(os.environ.get("BENCH_CONCURRENCY", "16"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
-API_WORKERS = int(os.environ.get("BENCH_API_WORKERS", "1"))
+# One granian worker per core, as the deployment runs one single-worker pod per core.
+API_WORKERS = int(os.environ.get("BENCH_API_WORKERS", str(os.cpu_count() or 1)))
 RESIDENTS = 64
 # Confirmed drafts prepared per wrk run; one is used up per submission.
 DRAFTS_PER_RUN = int(os.environ.get("BENCH_DRAFTS", str(600 * SECONDS)))
