@@ -5,17 +5,19 @@ Over the limit: 429, an RFC 9457 problem in zh-CN and en, `Retry-After`."""
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Iterator
 
 import httpx
 import pytest
 from application_helpers import People, Tokens
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from live_app import served, server_env
 from onething.core.processes import free_ports
 from onething.core.settings import ApiLimitSettings, Settings
-from onething.identity.models import OAuthClient
+from onething.identity.models import AccessToken, OAuthClient, RateLimitHit
 
 pytestmark = pytest.mark.slow
 
@@ -125,3 +127,44 @@ def test_limits_are_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("API_RATE_LIMIT_TIERS", "standard:ten")
     with pytest.raises(ValueError, match="API_RATE_LIMIT_TIERS"):
         ApiLimitSettings.from_env()
+
+
+async def test_a_revoked_token_is_refused_and_counts_nothing(
+    two_api_processes: list[str],
+    people: People,
+    tokens: Tokens,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """The gate checks revocation and counts in one statement: only a standing token counts."""
+    del people  # registers the PWA's client, which the tokens name
+    _away_from_a_window_boundary()
+    revoked_sub, standing_sub = str(uuid.uuid4()), str(uuid.uuid4())
+    revoked, standing = await tokens.issue(revoked_sub), await tokens.issue(standing_sub)
+    async with sessionmaker() as session, session.begin():
+        await session.execute(
+            update(AccessToken)
+            .where(AccessToken.subject == revoked_sub)
+            .values(revoked_at=func.now())
+        )
+    async with httpx.AsyncClient(timeout=10) as http:
+        refused = [
+            await http.get(f"{base}/api/v1/applications", headers=revoked)
+            for base in two_api_processes
+        ]
+        admitted = await http.get(f"{two_api_processes[0]}/api/v1/applications", headers=standing)
+    assert [a.status_code for a in refused] == [401, 401]
+    assert "invalid_token" in refused[0].headers["www-authenticate"]
+    assert admitted.status_code == 200
+    async with sessionmaker() as session:
+        counted = dict(
+            (
+                await session.execute(
+                    select(RateLimitHit.bucket, RateLimitHit.hits).where(
+                        RateLimitHit.bucket.in_(
+                            [f"api:user:{revoked_sub}", f"api:user:{standing_sub}"]
+                        )
+                    )
+                )
+            ).all()
+        )
+    assert counted == {f"api:user:{standing_sub}": 1}
