@@ -3,7 +3,8 @@
 Runs `PROFILE_SUBMISSIONS` (600) newborn-birth submissions one after another in this process
 (the app behind httpx's ASGI transport, on the real devstack: embedded PostgreSQL and
 SeaweedFS), with the same prepared drafts and tokens as `bench_submission.py`: the first half
-timed (wall time per submission, SQL statements sent through SQLAlchemy), the second under
+timed (wall time per submission, SQL statements sent through SQLAlchemy, the cyclic
+garbage collector's passes), the second under
 cProfile, then prints self time by package and the costliest functions (`PROFILE_PACKAGES`,
 comma-separated, adds the costliest of those packages; `PROFILE_CALLERS` the callers of the
 functions named). Not part of `make bench` (a profile,
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import cProfile
+import gc
 import os
 import pstats
 import shutil
@@ -40,6 +42,31 @@ def _package(filename: str) -> str:
     if filename.startswith("~") or filename.startswith("<"):
         return "builtins"
     return "stdlib"
+
+
+class _GcPauses:
+    """A `gc.callbacks` entry timing each pass of the cyclic collector, by generation."""
+
+    def __init__(self) -> None:
+        self.times: dict[int, list[float]] = {0: [], 1: [], 2: []}
+        self.began = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self.began = time.perf_counter()
+        else:
+            self.times[info["generation"]].append(time.perf_counter() - self.began)
+
+    def report(self) -> None:
+        for generation, times in self.times.items():
+            print(
+                f"gc generation {generation}: {len(times)} passes"
+                + (
+                    f", longest {1000 * max(times):.1f} ms, {1000 * sum(times):.0f} ms in all"
+                    if times
+                    else ""
+                )
+            )
 
 
 async def _run(settings: Settings, tokens: list[str], prepared: list[bench.Prepared]) -> float:
@@ -80,10 +107,14 @@ async def _run(settings: Settings, tokens: list[str], prepared: list[bench.Prepa
             await one(item)
         half = 20 + (len(prepared) - 20) // 2
         statements[0] = 0
+        pauses = _GcPauses()
+        gc.callbacks.append(pauses)
         started = time.perf_counter()
         for item in prepared[20:half]:
             await one(item)
         plain = (time.perf_counter() - started) / (half - 20)
+        gc.callbacks.remove(pauses)
+        pauses.report()
         through = statements[0] / (half - 20)
         print(f"SQL statements through SQLAlchemy: {through:.1f} per submission")
         print(f"without the profiler: {1000 * plain:.1f} ms per submission (wall, one at a time)")
