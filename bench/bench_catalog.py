@@ -12,9 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 # The realistic answer set the tests use; one source of truth for a valid birth.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "catalog"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from catalog_samples import TODAY, newborn_answers
+from newborn_samples import TODAY, newborn_answers
 
 from onething.catalog.loader import load_catalog
 from onething.catalog.merge import clear_cache, merge
