@@ -15,7 +15,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from newborn_samples import TODAY, newborn_answers
-
 from onething.catalog.loader import load_catalog
 from onething.catalog.merge import clear_cache, merge
 from onething.catalog.validate import validate_answers

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Final, TypeVar
 
 import anyio.to_thread
 import boto3
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from onething.core.settings import S3Settings
 
 T = TypeVar("T")
+ANYIO_DEFAULT_THREADS: Final = 40  # anyio.to_thread's default limit of threads at once
 
 
 def create_s3_client(settings: S3Settings) -> S3Client:
@@ -28,6 +29,10 @@ def create_s3_client(settings: S3Settings) -> S3Client:
         retries={"max_attempts": 3, "mode": "standard"},
         connect_timeout=3,
         read_timeout=10,
+        # As many connections as calls can run at once: each blocking call runs on one of
+        # anyio's worker threads (40 by default); with botocore's default of 10, the calls
+        # beyond 10 opened a connection each and threw it away ("Connection pool is full").
+        max_pool_connections=ANYIO_DEFAULT_THREADS,
     )
     return boto3.client(
         "s3",
