@@ -7,16 +7,22 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
 
 import httpx
 import pytest
 from application_helpers import People, Tokens
+from litestar import Request
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from live_app import served, server_env
+from onething.core.app import create_app
 from onething.core.processes import free_ports
 from onething.core.settings import ApiLimitSettings, Settings
+from onething.identity.access import current_caller
+from onething.identity.guards import current_principal
 from onething.identity.models import AccessToken, OAuthClient, RateLimitHit
 
 pytestmark = pytest.mark.slow
@@ -168,3 +174,42 @@ async def test_a_revoked_token_is_refused_and_counts_nothing(
             ).all()
         )
     assert counted == {f"api:user:{standing_sub}": 1}
+
+
+async def test_a_request_passes_the_gate_once_whichever_dependencies_ask(
+    settings: Settings,
+    people: People,
+    tokens: Tokens,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """`current_principal` and `current_caller` on one request share one gate statement: the
+    request counts once; the next request counts again."""
+    _away_from_a_window_boundary()
+    limited = create_app(
+        replace(settings, api_limits=ApiLimitSettings(window_seconds=WINDOW, per_user=100))
+    )
+    auth = await tokens.issue(str(people.resident.id))
+
+    def request() -> Request[Any, Any, Any]:
+        scope: Any = {
+            "type": "http",
+            "litestar_app": limited,
+            "headers": [(b"authorization", auth["Authorization"].encode())],
+            "query_string": b"",
+        }
+        return Request(scope)
+
+    bucket = f"api:user:{people.resident.id}"
+    seen = []
+    for made in (request(), request()):
+        async with sessionmaker() as session:
+            principal = await current_principal(made, session)
+            caller = await current_caller(made, session)
+            assert caller.principal is principal
+            assert caller.user_id == people.resident.id
+        async with sessionmaker() as session:
+            hits = await session.scalar(
+                select(RateLimitHit.hits).where(RateLimitHit.bucket == bucket)
+            )
+        seen.append(hits)
+    assert seen == [1, 2]

@@ -126,7 +126,8 @@ FROM (SELECT 1) AS one LEFT JOIN users AS u ON u.id = $4::uuid"""  # noqa: S608 
 async def admit(request: Request[Any, Any, Any], db: AsyncSession) -> Admitted:
     """Authenticate the request's token, count it against the rate limits and read the
     caller's account — once per request, whichever dependencies ask."""
-    cached = request.scope.get("state", {}).get(_ADMITTED)
+    state: dict[str, Any] = request.scope.setdefault("state", {})
+    cached = state.get(_ADMITTED)
     if isinstance(cached, Admitted):
         return cached
     ctx: IdentityContext = request.app.state.identity
@@ -168,7 +169,7 @@ async def admit(request: Request[Any, Any, Any], db: AsyncSession) -> Admitted:
             first_party_client=row["first_party"] is True,
         )
     admitted = Admitted(principal, account)
-    request.state[_ADMITTED] = admitted
+    state[_ADMITTED] = admitted
     return admitted
 
 
