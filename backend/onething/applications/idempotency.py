@@ -3,9 +3,9 @@ response; the same key with another body is refused (422); while the first reque
 running a second one gets 409. Keys are scoped to client and user and kept 24 hours.
 
 The key's row is read (`submission_reads`) after its lock is taken (`lock`) and written in the
-same transaction as the business write, so a key never exists
-without its effect nor the effect without its key. A transaction-scoped advisory lock on the
-key tells a concurrent duplicate that the first is still running, instead of making it wait.
+same transaction as the business write, so a key never exists without its effect nor the
+effect without its key. The lock, an advisory one for the transaction, tells a concurrent
+duplicate that the first is still running, instead of making it wait.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from onething.applications.access import READ, Who, require_applicant, require_o
 from onething.applications.agents import agent_names
 from onething.applications.calendar import china_date
 from onething.applications.client_events import application_submitted
+from onething.applications.confirmations import attach, confirmation_for
 from onething.applications.dag import upstream_of
 from onething.applications.hand_in import check_hand_in, hand_in
 from onething.applications.idempotency import (
@@ -56,7 +57,6 @@ if TYPE_CHECKING:
     from onething.identity.crypto import FieldCipher
 
 SUBMIT_OPERATION: Final = "submitApplication"
-
 ANSWERS_TABLE: Final = "applications.answers"
 
 
@@ -123,7 +123,7 @@ async def submit_application(
     errors += delivery_errors
     co_signed = co_applicants.co_signed_services(catalog, form, data.answers)
     draft, requests = reads.draft, reads.requests
-    confirmation, confirmation_errors = co_applicants.confirmation_for(
+    confirmation, confirmation_errors = confirmation_for(
         ctx, form, data.answers, co_signed, requests
     )
     errors += confirmation_errors
@@ -145,7 +145,7 @@ async def submit_application(
     launched_by, prefill_sources = _launch_of(ctx, draft, data)
 
     # Everything the submission writes goes out in one statement (`WriteBatch`), then the
-    # dispatch jobs through the queue, then the commit: three round trips.
+    # dispatch jobs through the queue, then the commit.
     batch = WriteBatch()
     application = Application(
         id=uuid.uuid4(),
@@ -167,7 +167,7 @@ async def submit_application(
     batch.add(application)
     hand_in(batch, handed, application_id=application.id, owner_id=owner_id, who=who, now=now)
     if confirmation is not None:
-        co_applicants.attach(batch, requests, application.id)
+        attach(batch, requests, application.id)
     if delivery is not None:
         record_choice(batch, ctx.cipher, application.id, delivery, who=who, now=now)
 

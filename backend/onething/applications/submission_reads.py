@@ -32,8 +32,8 @@ class DraftRow(msgspec.Struct, frozen=True):
 
 
 class RequestRow(msgspec.Struct, frozen=True):
-    """A co-applicant request as the submission needs it (`co_applicants.confirmation_for`,
-    `co_applicants.attach`)."""
+    """A co-applicant request as the submission needs it (`confirmations.confirmation_for`,
+    `confirmations.attach`)."""
 
     id: uuid.UUID
     status: str

@@ -11,6 +11,7 @@ import asyncpg
 from sqlalchemy import ClauseElement, MetaData, text
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -62,16 +63,20 @@ async def provide_db_session(state: State) -> AsyncIterator[AsyncSession]:
         yield session
 
 
+async def _asyncpg_of(session: AsyncSession) -> tuple[AsyncConnection, asyncpg.Connection]:
+    connection = await session.connection()
+    driver = (await connection.get_raw_connection()).driver_connection
+    if not isinstance(driver, asyncpg.Connection):
+        msg = "this needs the asyncpg driver"
+        raise TypeError(msg)
+    return connection, driver
+
+
 async def driver_connection(session: AsyncSession) -> asyncpg.Connection:
     """The session's own asyncpg connection, inside its open transaction: what runs on it
     commits or rolls back with the session's other work (the job queue's enqueue, a
     `WriteBatch`)."""
-    connection = await session.connection()
-    raw = await connection.get_raw_connection()
-    driver = raw.driver_connection
-    if not isinstance(driver, asyncpg.Connection):
-        msg = "this needs the asyncpg driver"
-        raise TypeError(msg)
+    connection, driver = await _asyncpg_of(session)
     if not driver.is_in_transaction():
         # SQLAlchemy's asyncpg adapter opens the database transaction lazily, at the first
         # statement it runs itself; without one yet a raw statement would autocommit.
@@ -81,6 +86,20 @@ async def driver_connection(session: AsyncSession) -> asyncpg.Connection:
         msg = "a raw statement must run inside the session's transaction"
         raise RuntimeError(msg)
     return driver
+
+
+async def autocommit_row(session: AsyncSession, sql: str, *args: object) -> asyncpg.Record:
+    """One statement on the session's connection, committed at once: in its own transaction
+    when none is open yet (the usual case: one round trip), else committing the one open (a
+    look-up through the session before it opened it)."""
+    _, driver = await _asyncpg_of(session)
+    row = await driver.fetchrow(sql, *args)
+    if driver.is_in_transaction():
+        await session.commit()
+    if row is None:
+        msg = "the statement returned no row"
+        raise LookupError(msg)
+    return row
 
 
 @dataclass(frozen=True, slots=True)

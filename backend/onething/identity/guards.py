@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 
-import asyncpg
 from litestar import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from onething.core.db import autocommit_row
 from onething.core.errors import INSUFFICIENT_SCOPE, INVALID_TOKEN, ProblemError
 from onething.identity.api_limits import COUNT_HITS, check_counted, limits_for
 from onething.identity.delegations import delegation_active
@@ -146,7 +146,7 @@ async def admit(request: Request[Any, Any, Any], db: AsyncSession) -> Admitted:
     except ValueError:
         account_id = None
     window = timedelta(seconds=settings.window_seconds)
-    row = await _autocommit_row(
+    row = await autocommit_row(
         db,
         _GATE,
         principal.jti,
@@ -171,22 +171,6 @@ async def admit(request: Request[Any, Any, Any], db: AsyncSession) -> Admitted:
     admitted = Admitted(principal, account)
     state[_ADMITTED] = admitted
     return admitted
-
-
-async def _autocommit_row(db: AsyncSession, sql: str, *args: object) -> asyncpg.Record:
-    """One statement on the session's connection, committed at once: in its own transaction
-    when none is open yet (the usual case: one round trip), else committing the open one (a
-    key-ring or client look-up before it opened it)."""
-    connection = await db.connection()
-    driver = (await connection.get_raw_connection()).driver_connection
-    if not isinstance(driver, asyncpg.Connection):
-        msg = "the request gate needs the asyncpg driver"
-        raise TypeError(msg)
-    row = await driver.fetchrow(sql, *args)
-    if driver.is_in_transaction():
-        await db.commit()
-    assert row is not None
-    return row
 
 
 async def current_principal(request: Request[Any, Any, Any], db_session: DbSession) -> Principal:
