@@ -17,13 +17,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 
 import httpx
-
-from onething.core.devstack import Devstack
-from onething.core.processes import free_port
-from onething.core.settings import REPO_ROOT
+from devstacks import prepared_devstack
 
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "2000"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "32"))
@@ -92,15 +88,7 @@ def _wrk(base: str, method: str, path: str, body: dict[str, object] | None) -> N
 
 
 def main() -> int:
-    var_dir = REPO_ROOT / "var" / "bench"
-    shutil.rmtree(var_dir, ignore_errors=True)
-    stack = Devstack(var_dir=Path(var_dir), api_port=free_port())
-    for key in ("DATABASE_URL", "S3_ENDPOINT_URL"):
-        stack.env.pop(key, None)
-    stack.env["LOG_LEVEL"] = "WARNING"
-    try:
-        stack.start_backing_services()
-        stack.prepare()
+    with prepared_devstack("bench") as stack:
         stack.start_app()
         base = f"http://127.0.0.1:{stack.api_port}"
         use_wrk = shutil.which("wrk") is not None
@@ -115,9 +103,6 @@ def main() -> int:
                 _wrk(base, method, path, body)
             else:
                 asyncio.run(_measure(base, method, path, body))
-    finally:
-        stack.stop()
-        shutil.rmtree(var_dir, ignore_errors=True)
     return 0
 
 

@@ -33,6 +33,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from devstacks import prepared_devstack, settings_of
+
 from onething.core.devstack import Devstack
 from onething.core.processes import ChildProcess, free_port, spawn, wait_until
 from onething.core.settings import REPO_ROOT, DatabaseSettings, Settings
@@ -456,72 +458,55 @@ def main() -> int:
     if shutil.which("wrk") is None:
         print("wrk is not installed (make bench installs it)", file=sys.stderr)
         return 1
-    var_dir = REPO_ROOT / "var" / "bench-submission"
-    shutil.rmtree(var_dir, ignore_errors=True)
-    stack = Devstack(var_dir=var_dir, api_port=free_port())
-    for key in ("DATABASE_URL", "S3_ENDPOINT_URL"):
-        stack.env.pop(key, None)
-    stack.env["LOG_LEVEL"] = "WARNING"
-    api = None
-    try:
-        stack.start_backing_services()
-        stack.prepare()
+    with prepared_devstack("bench-submission") as stack:
         port = free_port()
         stack.env["PORT"] = str(port)  # the issuer is the API's public URL
-        saved = dict(os.environ)
-        os.environ.update(stack.env)
-        try:
-            settings = Settings.from_env()
-        finally:
-            os.environ.clear()
-            os.environ.update(saved)
+        settings = settings_of(stack)
         owners, tokens = asyncio.run(_residents_and_tokens(settings))
         body = _body()
         first, warm_up, measured = _draft_pools(settings, owners, body)
         api = _api(stack, port)
-        results: dict[str, object] = {
-            "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "cores": os.cpu_count(),
-            "connections": CONNECTIONS,
-            "seconds": SECONDS,
-            "api_workers": API_WORKERS,
-        }
-        _warm_up(port, tokens, body, first, warm_up)
-        time.sleep(2)  # the warm-up's requests still in flight complete first
-        before = asyncio.run(_count_applications(settings))
-        results["api"] = api_figures = _wrk(f"http://127.0.0.1:{port}", tokens, body, measured)
-        time.sleep(2)
-        created = asyncio.run(_count_applications(settings)) - before
-        # Every 2xx must be a new application (no replay of a reused key counted as speed).
-        api_figures["applications_created"] = created
-        answered = api_figures["requests"] - api_figures["errors"]
-        # wrk stops counting at the deadline; requests still in flight then complete after.
-        if not answered <= created <= answered + CONNECTIONS:
-            msg = f"{created} applications for {api_figures['requests']:.0f} requests"
-            raise RuntimeError(msg)
-        results["pgbench"] = ceiling = _pgbench(stack, settings, owners[0])
-        share = api_figures["rate"] / ceiling["rate"]
-        results["share_of_ceiling"] = round(share, 3)
-        print(
-            f"newborn-birth submission, {CONNECTIONS} connections, {SECONDS} s, granian "
-            f"{API_WORKERS} worker(s), {os.cpu_count()} cores shared with the load generator\n"
-            f"  API      {api_figures['rate']:7.0f} submissions/s   "
-            f"p50 {api_figures['p50_ms']:6.1f} ms   p99 {api_figures['p99_ms']:6.1f} ms   "
-            f"non-2xx {api_figures['errors']:.0f}\n"
-            f"  pgbench  {ceiling['rate']:7.0f} transactions/s  (same SQL, avg "
-            f"{ceiling['latency_avg_ms']:.1f} ms)\n"
-            f"  API share of the ceiling: {share:.0%}\n"
-            "  pgbench statements (avg ms): "
-            + "; ".join(f"{ms:.2f} {text[:32]}" for ms, text in ceiling["statements_ms"][:6])
-        )
-        RESULTS.mkdir(parents=True, exist_ok=True)
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-        (RESULTS / f"submission-{stamp}.json").write_text(json.dumps(results, indent=2) + "\n")
-    finally:
-        if api is not None:
+        try:
+            results: dict[str, object] = {
+                "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "cores": os.cpu_count(),
+                "connections": CONNECTIONS,
+                "seconds": SECONDS,
+                "api_workers": API_WORKERS,
+            }
+            _warm_up(port, tokens, body, first, warm_up)
+            time.sleep(2)  # the warm-up's requests still in flight complete first
+            before = asyncio.run(_count_applications(settings))
+            results["api"] = api_figures = _wrk(f"http://127.0.0.1:{port}", tokens, body, measured)
+            time.sleep(2)
+            created = asyncio.run(_count_applications(settings)) - before
+            # Every 2xx must be a new application (no replay of a reused key counted as speed).
+            api_figures["applications_created"] = created
+            answered = api_figures["requests"] - api_figures["errors"]
+            # wrk stops counting at the deadline; requests still in flight then complete after.
+            if not answered <= created <= answered + CONNECTIONS:
+                msg = f"{created} applications for {api_figures['requests']:.0f} requests"
+                raise RuntimeError(msg)
+            results["pgbench"] = ceiling = _pgbench(stack, settings, owners[0])
+            share = api_figures["rate"] / ceiling["rate"]
+            results["share_of_ceiling"] = round(share, 3)
+            print(
+                f"newborn-birth submission, {CONNECTIONS} connections, {SECONDS} s, granian "
+                f"{API_WORKERS} worker(s), {os.cpu_count()} cores shared with the load generator\n"
+                f"  API      {api_figures['rate']:7.0f} submissions/s   "
+                f"p50 {api_figures['p50_ms']:6.1f} ms   p99 {api_figures['p99_ms']:6.1f} ms   "
+                f"non-2xx {api_figures['errors']:.0f}\n"
+                f"  pgbench  {ceiling['rate']:7.0f} transactions/s  (same SQL, avg "
+                f"{ceiling['latency_avg_ms']:.1f} ms)\n"
+                f"  API share of the ceiling: {share:.0%}\n"
+                "  pgbench statements (avg ms): "
+                + "; ".join(f"{ms:.2f} {text[:32]}" for ms, text in ceiling["statements_ms"][:6])
+            )
+            RESULTS.mkdir(parents=True, exist_ok=True)
+            stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+            (RESULTS / f"submission-{stamp}.json").write_text(json.dumps(results, indent=2) + "\n")
+        finally:
             api.stop()
-        stack.stop()
-        shutil.rmtree(var_dir, ignore_errors=True)
     return 0
 
 

@@ -17,7 +17,6 @@ import cProfile
 import gc
 import os
 import pstats
-import shutil
 import sys
 import time
 import uuid
@@ -26,10 +25,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 import bench_submission as bench
+from devstacks import prepared_devstack, settings_of
 
-from onething.core.devstack import Devstack
-from onething.core.processes import free_port
-from onething.core.settings import REPO_ROOT, Settings
+from onething.core.settings import Settings
 
 COUNT = int(os.environ.get("PROFILE_SUBMISSIONS", "600"))
 
@@ -76,13 +74,13 @@ async def _run(settings: Settings, tokens: list[str], prepared: list[bench.Prepa
 
     from onething.core.app import create_app
 
-    app = create_app()
+    app = create_app(settings)
     statements = [0]
 
-    def count(*_: object) -> None:
+    def one_more(*_: object) -> None:
         statements[0] += 1
 
-    event.listen(Engine, "before_cursor_execute", count)
+    event.listen(Engine, "before_cursor_execute", one_more)
     body = bench._body()
     async with (
         app.lifespan(),
@@ -147,23 +145,11 @@ async def _run(settings: Settings, tokens: list[str], prepared: list[bench.Prepa
 
 
 def main() -> int:
-    var_dir = REPO_ROOT / "var" / "profile-submission"
-    shutil.rmtree(var_dir, ignore_errors=True)
-    stack = Devstack(var_dir=var_dir, api_port=free_port())
-    for key in ("DATABASE_URL", "S3_ENDPOINT_URL"):
-        stack.env.pop(key, None)
-    stack.env["LOG_LEVEL"] = "WARNING"
-    try:
-        stack.start_backing_services()
-        stack.prepare()
-        os.environ.update(stack.env)
-        settings = Settings.from_env()
+    with prepared_devstack("profile-submission") as stack:
+        settings = settings_of(stack)
         owners, tokens = asyncio.run(bench._residents_and_tokens(settings))
         prepared = asyncio.run(bench._confirmed_drafts(settings, owners, bench._body(), COUNT + 20))
         asyncio.run(_run(settings, tokens, prepared))
-    finally:
-        stack.stop()
-        shutil.rmtree(var_dir, ignore_errors=True)
     return 0
 
 
