@@ -23,17 +23,22 @@ import datetime as dt
 import json
 import os
 import re
+import resource
 import secrets
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from pathlib import Path
 from typing import Any
 
+import pgbench_script
+from cpu import CpuMeter, descendants, named
 from devstacks import prepared_devstack, settings_of
+from pgbench_script import bench_id, bench_jti
 
 from onething.core.devstack import Devstack
 from onething.core.processes import ChildProcess, free_port, spawn, wait_until
@@ -49,9 +54,13 @@ CONNECTIONS = int(os.environ.get("BENCH_CONCURRENCY", "16"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 # One granian worker per core, as the deployment runs one single-worker pod per core.
 API_WORKERS = int(os.environ.get("BENCH_API_WORKERS", str(os.cpu_count() or 1)))
-RESIDENTS = 64
+# More granian options for an experiment (e.g. "--task-impl rust"), split on spaces.
+GRANIAN_ARGS = os.environ.get("BENCH_GRANIAN_ARGS", "").split()
+RESIDENTS = pgbench_script.RESIDENTS
 # Confirmed drafts prepared per wrk run; one is used up per submission.
 DRAFTS_PER_RUN = int(os.environ.get("BENCH_DRAFTS", str(600 * SECONDS)))
+# Confirmed drafts prepared for pgbench, one per transaction.
+PGBENCH_DRAFTS = int(os.environ.get("BENCH_PGBENCH_DRAFTS", str(1200 * SECONDS)))
 RESULTS = REPO_ROOT / "bench" / "results"
 # A prepared submission: (owner index, draft id, id of its verified upload).
 Prepared = tuple[int, str, str]
@@ -109,7 +118,7 @@ async def _confirmed_drafts(
         for n in range(count):
             owner = n % len(owners)
             draft = Draft(
-                id=uuid_.uuid4(),
+                id=bench_id("draft", n),
                 owner_id=uuid_.UUID(owners[owner]),
                 bundle="newborn-birth",
                 situation_answers=form.situation_answers,
@@ -120,7 +129,7 @@ async def _confirmed_drafts(
             )
             draft.answers_encrypted = seal(ctx.cipher, answers, table=DRAFTS_TABLE, row_id=draft.id)
             request = CoApplicantRequest(
-                id=uuid_.uuid4(),
+                id=bench_id("request", n),
                 owner_id=draft.owner_id,
                 co_applicant_id=father.id,
                 draft_id=draft.id,
@@ -139,7 +148,9 @@ async def _confirmed_drafts(
                 decided_client="onething-pwa",
             )
             request.facts_encrypted = seal(ctx.cipher, facts, table=FACTS_TABLE, row_id=request.id)
-            materials, upload = draft_materials(draft.id, draft.owner_id, licenses, now)
+            materials, upload = draft_materials(
+                draft.id, draft.owner_id, licenses, now, upload_id=bench_id("upload", n)
+            )
             drafts.append(draft)
             requests += [request, *materials]
             made.append((owner, str(draft.id), str(upload)))
@@ -157,10 +168,17 @@ async def _confirmed_drafts(
 
 def _draft_pools(
     settings: Settings, owners: list[str], body: dict[str, object]
-) -> tuple[Prepared, list[Prepared], list[Prepared]]:
-    """One confirmed draft for the first submission, then one pool per wrk run."""
-    drafts = asyncio.run(_confirmed_drafts(settings, owners, body, 2 * DRAFTS_PER_RUN + 1))
-    return drafts[0], drafts[1 : DRAFTS_PER_RUN + 1], drafts[DRAFTS_PER_RUN + 1 :]
+) -> tuple[Prepared, list[Prepared], list[Prepared], int]:
+    """One confirmed draft for the first submission, one pool per wrk run, then pgbench's
+    (`PGBENCH_DRAFTS`, from the number returned: pgbench derives the ids from the number)."""
+    drafts = asyncio.run(
+        _confirmed_drafts(settings, owners, body, 2 * DRAFTS_PER_RUN + 1 + PGBENCH_DRAFTS)
+    )
+    warm_up, measured = (
+        drafts[1 : DRAFTS_PER_RUN + 1],
+        drafts[DRAFTS_PER_RUN + 1 : 2 * DRAFTS_PER_RUN + 1],
+    )
+    return drafts[0], warm_up, measured, 2 * DRAFTS_PER_RUN + 1
 
 
 async def _residents_and_tokens(settings: Settings) -> tuple[list[str], list[str]]:
@@ -169,20 +187,26 @@ async def _residents_and_tokens(settings: Settings) -> tuple[list[str], list[str
     from onething.identity.context import IdentityContext
     from onething.identity.keys import load_keyring
     from onething.identity.models import AccessToken
-    from onething.identity.services import new_user
+    from onething.identity.services import new_user, set_phone
     from onething.identity.tokens import sign_access_token
 
     ctx = IdentityContext.from_settings(settings)
     engine = create_engine(settings.database)
     sessionmaker = create_sessionmaker(engine)
-    users = [new_user(ctx, role="resident", phone=f"137{i:08d}") for i in range(RESIDENTS)]
+    users = []
+    for i in range(RESIDENTS):
+        # ids pgbench derives too (`bench_id`); the phone is sealed to the id
+        user = new_user(ctx, role="resident")
+        user.id = bench_id("resident", i)
+        set_phone(ctx, user, f"137{i:08d}")
+        users.append(user)
     now = dt.datetime.now(dt.UTC)
     tokens = []
     async with sessionmaker() as session:
         ring = await load_keyring(session, ctx, now=now)
         session.add_all(users)
-        for user in users:
-            jti = secrets.token_urlsafe(12)
+        for i, user in enumerate(users):
+            jti = bench_jti(i)
             claims = {
                 "iss": ctx.issuer,
                 "sub": str(user.id),
@@ -308,47 +332,48 @@ def _ms(text: str) -> float:
     return value * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
-# The SQL one submission runs, written out with pgbench variables: the request gate, then one
-# transaction with the idempotency claim, the draft, confirmation, materials and e-licenses,
-# the one-statement write (application, 9 tasks, 12 timeline events, the stored response...)
-# and the 4 dispatch jobs (see the script's header).
-PGBENCH_SQL = Path(__file__).with_name("submission.sql")
-
-
-def _pgbench(stack: Devstack, settings: Settings, owner: str) -> dict[str, Any]:
+def _pgbench(stack: Devstack, settings: Settings, first: int) -> dict[str, Any]:
+    """pgbench with `pgbench_script.submission_script()`, each transaction submitting one of
+    the drafts prepared for it, numbered from `first`."""
     assert stack.postgres is not None
     license_id, version = asyncio.run(_a_license(settings))
     pgbench = stack.postgres.bin_dir / "pgbench"
     url = DatabaseSettings(url=stack.env["DATABASE_URL"]).asyncpg_dsn
     answers_blob = secrets.token_urlsafe(3000)  # the sealed answers are ~4 kB of base64
-    finished = subprocess.run(
-        [
-            str(pgbench),
-            "-n",
-            f"-c{CONNECTIONS}",
-            "-j2",
-            f"-T{SECONDS}",
-            "-r",
-            "-M",
-            "prepared",
-            "-D",
-            f"owner={owner}",
-            "-D",
-            f"blob={answers_blob}",
-            "-D",
-            f"license={license_id}",
-            "-D",
-            f"version={version}",
-            "-f",
-            str(PGBENCH_SQL),
-            url,
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "PGPASSWORD": ""},
-    )
-    if finished.returncode != 0:  # e.g. a statement of submission.sql the schema refuses
+    variables = {
+        "first": first,
+        "clients": CONNECTIONS,
+        "round": -1,
+        "blob": answers_blob,
+        "license": license_id,
+        "version": version,
+    }
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as handle:
+        handle.write(pgbench_script.submission_script())
+    try:
+        finished = subprocess.run(
+            [
+                str(pgbench),
+                "-n",
+                f"-c{CONNECTIONS}",
+                "-j2",
+                f"-T{SECONDS}",
+                "-r",
+                "-M",
+                "prepared",
+                *(f"-D{name}={value}" for name, value in variables.items()),
+                "-f",
+                handle.name,
+                url,
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+            env={**os.environ, "PGPASSWORD": ""},
+        )
+    finally:
+        os.unlink(handle.name)
+    if finished.returncode != 0:  # e.g. a statement the schema refuses
         msg = f"pgbench failed ({finished.returncode}): {finished.stderr.strip()[-1500:]}"
         raise RuntimeError(msg)
     output = finished.stdout
@@ -362,6 +387,7 @@ def _pgbench(stack: Devstack, settings: Settings, owner: str) -> dict[str, Any]:
     )
     return {
         "rate": float(re.search(r"tps = ([\d.]+)", output).group(1)),  # type: ignore[union-attr]
+        "transactions": int(re.search(r"actually processed: (\d+)", output).group(1)),  # type: ignore[union-attr]
         "latency_avg_ms": float(re.search(r"latency average = ([\d.]+) ms", output).group(1)),  # type: ignore[union-attr]
         "statements_ms": [[ms, text] for ms, text in statements],
     }
@@ -385,6 +411,7 @@ def _api(stack: Devstack, port: int) -> ChildProcess:
             "--workers",
             str(API_WORKERS),
             "--no-ws",
+            *GRANIAN_ARGS,
             "onething.core.app:create_app",
         ],
         log_path=stack.var_dir / "log" / "api.log",
@@ -416,14 +443,47 @@ async def _a_license(settings: Settings) -> tuple[str, str]:
         await connection.close()
 
 
-async def _count_applications(settings: Settings) -> int:
+async def _count(settings: Settings, table: str) -> int:
     import asyncpg
 
     connection = await asyncpg.connect(settings.database.asyncpg_dsn)
     try:
-        return int(await connection.fetchval("SELECT count(*) FROM applications"))
+        return int(await connection.fetchval(f"SELECT count(*) FROM {table}"))
     finally:
         await connection.close()
+
+
+def _connections_by_process(port: int) -> list[int]:
+    """How many of the established connections to `port` each server process holds (most
+    first): how the kernel shared wrk's keep-alive connections between the workers."""
+    listed = subprocess.run(
+        ["ss", "-Htnp", "state", "established", f"( sport = :{port} )"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    counts: dict[str, int] = {}
+    for pid in re.findall(r"pid=(\d+)", listed):
+        counts[pid] = counts.get(pid, 0) + 1
+    return sorted(counts.values(), reverse=True)
+
+
+def _postgres() -> list[int]:
+    return named("postgres")
+
+
+def _children_cpu() -> float:
+    """CPU seconds of this process's finished children (wrk, pgbench)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _per_request(seconds: dict[str, float], requests: float) -> dict[str, float]:
+    return {name: round(1000 * spent / max(requests, 1), 2) for name, spent in seconds.items()}
+
+
+def _cpu_text(per_request: dict[str, float]) -> str:
+    return ", ".join(f"{name} {ms:.2f}" for name, ms in per_request.items())
 
 
 def _one_submission(port: int, token: str, body: dict[str, object], prepared: Prepared) -> None:
@@ -454,6 +514,66 @@ def _warm_up(
     _wrk(f"http://127.0.0.1:{port}", tokens, body, drafts)
 
 
+def _measured(
+    settings: Settings,
+    api: ChildProcess,
+    port: int,
+    *,
+    tokens: list[str],
+    body: dict[str, object],
+    drafts: list[Prepared],
+) -> dict[str, Any]:
+    """The measured wrk run, with the CPU each side spent and how the workers shared the
+    connections; checks that every 2xx created an application."""
+    before = asyncio.run(_count(settings, "applications"))
+    meter = CpuMeter({"api": lambda: descendants(api.process.pid), "postgres": _postgres})
+    meter.start()
+    load_before = _children_cpu()
+    split: list[list[int]] = []
+    # wrk's connections are all open 2 s into the run
+    snapshot = threading.Timer(2.0, lambda: split.append(_connections_by_process(port)))
+    snapshot.start()
+    figures: dict[str, Any] = dict(_wrk(f"http://127.0.0.1:{port}", tokens, body, drafts))
+    snapshot.join()
+    figures["connections_by_worker"] = split[0] if split else []
+    figures["cpu_ms_per_request"] = _per_request(
+        {**meter.stop(), "wrk": _children_cpu() - load_before}, figures["requests"]
+    )
+    time.sleep(2)
+    created = asyncio.run(_count(settings, "applications")) - before
+    # Every 2xx must be a new application (no replay of a reused key counted as speed).
+    figures["applications_created"] = created
+    answered = figures["requests"] - figures["errors"]
+    # wrk stops counting at the deadline; requests still in flight then complete after.
+    if not answered <= created <= answered + CONNECTIONS:
+        msg = f"{created} applications for {figures['requests']:.0f} requests"
+        raise RuntimeError(msg)
+    return figures
+
+
+def _ceiling(stack: Devstack, settings: Settings, first: int) -> dict[str, Any]:
+    """pgbench's run, with PostgreSQL's and pgbench's CPU; checks that each transaction
+    submitted one of the drafts prepared for it."""
+    meter = CpuMeter({"postgres": _postgres})
+    meter.start()
+    load_before = _children_cpu()
+    drafts_before = asyncio.run(_count(settings, "application_drafts"))
+    figures = _pgbench(stack, settings, first)
+    # Each transaction must have submitted a prepared draft (deleting it), none an empty
+    # one: past the pool's end a transaction would find nothing to lock or move.
+    submitted = drafts_before - asyncio.run(_count(settings, "application_drafts"))
+    if submitted != figures["transactions"]:
+        msg = (
+            f"pgbench ran {figures['transactions']} transactions but submitted "
+            f"{submitted} of its {PGBENCH_DRAFTS} drafts (raise BENCH_PGBENCH_DRAFTS?)"
+        )
+        raise RuntimeError(msg)
+    figures["cpu_ms_per_transaction"] = _per_request(
+        {**meter.stop(), "pgbench": _children_cpu() - load_before}, figures["transactions"]
+    )
+    return figures
+
+
 def main() -> int:
     if shutil.which("wrk") is None:
         print("wrk is not installed (make bench installs it)", file=sys.stderr)
@@ -464,7 +584,7 @@ def main() -> int:
         settings = settings_of(stack)
         owners, tokens = asyncio.run(_residents_and_tokens(settings))
         body = _body()
-        first, warm_up, measured = _draft_pools(settings, owners, body)
+        first, warm_up, measured, pgbench_first = _draft_pools(settings, owners, body)
         api = _api(stack, port)
         try:
             results: dict[str, object] = {
@@ -473,21 +593,15 @@ def main() -> int:
                 "connections": CONNECTIONS,
                 "seconds": SECONDS,
                 "api_workers": API_WORKERS,
+                "granian_args": GRANIAN_ARGS,
             }
             _warm_up(port, tokens, body, first, warm_up)
             time.sleep(2)  # the warm-up's requests still in flight complete first
-            before = asyncio.run(_count_applications(settings))
-            results["api"] = api_figures = _wrk(f"http://127.0.0.1:{port}", tokens, body, measured)
-            time.sleep(2)
-            created = asyncio.run(_count_applications(settings)) - before
-            # Every 2xx must be a new application (no replay of a reused key counted as speed).
-            api_figures["applications_created"] = created
-            answered = api_figures["requests"] - api_figures["errors"]
-            # wrk stops counting at the deadline; requests still in flight then complete after.
-            if not answered <= created <= answered + CONNECTIONS:
-                msg = f"{created} applications for {api_figures['requests']:.0f} requests"
-                raise RuntimeError(msg)
-            results["pgbench"] = ceiling = _pgbench(stack, settings, owners[0])
+            results["api"] = api_figures = _measured(
+                settings, api, port, tokens=tokens, body=body, drafts=measured
+            )
+            results["connections_by_worker"] = api_figures.pop("connections_by_worker")
+            results["pgbench"] = ceiling = _ceiling(stack, settings, pgbench_first)
             share = api_figures["rate"] / ceiling["rate"]
             results["share_of_ceiling"] = round(share, 3)
             print(
@@ -495,10 +609,13 @@ def main() -> int:
                 f"{API_WORKERS} worker(s), {os.cpu_count()} cores shared with the load generator\n"
                 f"  API      {api_figures['rate']:7.0f} submissions/s   "
                 f"p50 {api_figures['p50_ms']:6.1f} ms   p99 {api_figures['p99_ms']:6.1f} ms   "
-                f"non-2xx {api_figures['errors']:.0f}\n"
+                f"non-2xx {api_figures['errors']:.0f}   connections by worker "
+                f"{'/'.join(map(str, results['connections_by_worker'])) or '?'}\n"
                 f"  pgbench  {ceiling['rate']:7.0f} transactions/s  (same SQL, avg "
                 f"{ceiling['latency_avg_ms']:.1f} ms)\n"
                 f"  API share of the ceiling: {share:.0%}\n"
+                f"  CPU ms per submission: {_cpu_text(api_figures['cpu_ms_per_request'])}; "
+                f"per pgbench transaction: {_cpu_text(ceiling['cpu_ms_per_transaction'])}\n"
                 "  pgbench statements (avg ms): "
                 + "; ".join(f"{ms:.2f} {text[:32]}" for ms, text in ceiling["statements_ms"][:6])
             )

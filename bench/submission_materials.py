@@ -92,7 +92,12 @@ async def shared_licenses(
 
 
 def draft_materials(
-    draft_id: uuid.UUID, owner_id: uuid.UUID, licenses: dict[str, uuid.UUID], now: dt.datetime
+    draft_id: uuid.UUID,
+    owner_id: uuid.UUID,
+    licenses: dict[str, uuid.UUID],
+    now: dt.datetime,
+    *,
+    upload_id: uuid.UUID,
 ) -> tuple[list[object], uuid.UUID]:
     """Rows for one draft: its four license links and a verified upload (and that upload's
     id, for the submission body). Insert them after the draft itself."""
@@ -100,7 +105,7 @@ def draft_materials(
     from onething.licenses.models import DraftLicense
 
     upload = Material(
-        id=uuid.uuid4(),
+        id=upload_id,
         owner_id=owner_id,
         bundle="newborn-birth",
         material=UPLOADED,

@@ -5,6 +5,7 @@ a test helper bench_catalog imported had been renamed); what they measure is run
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -39,3 +40,27 @@ def test_the_script_loads(script: Path) -> None:
         check=False,
     )
     assert loaded.returncode == 0, loaded.stderr[-2000:]
+
+
+def test_the_pgbench_script_has_every_parameter_of_the_code_it_takes_statements_from() -> None:
+    """The ceiling's script is built from the gate's, the read's and pgqueuer's own SQL: a
+    parameter added there without a pgbench value fails here, not at `make bench`."""
+    sys.path.insert(0, str(BENCH))
+    try:
+        from pgbench_script import submission_script
+    finally:
+        sys.path.remove(str(BENCH))
+    script = submission_script()
+    assert "$" not in script
+    statements = [line for line in script.splitlines() if line and not line.startswith("--")]
+    sql = [line for line in statements if not line.startswith("\\")]
+    assert sql[0].startswith("WITH token AS")  # the gate, then the transaction
+    assert sql[1:3] == ["BEGIN;", sql[2]] and "pg_try_advisory_xact_lock" in sql[2]
+    assert sql[-1] == "END;"
+    assert all(line.endswith((";", "\\gset")) for line in sql)
+    # every variable is set by the script (\set, \gset) or by bench_submission (-D)
+    defined = {"first", "clients", "round", "blob", "license", "version", "client_id"}
+    defined |= {line.split()[1] for line in statements if line.startswith("\\set ")}
+    defined |= {"locked", "app", "owner", "draft", "upload", "request"}  # the lock's \gset
+    used = set(re.findall(r"(?<![:\w]):([a-z_]+)", " ".join(sql)))
+    assert used <= defined, used - defined

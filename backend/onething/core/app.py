@@ -31,6 +31,7 @@ from onething.core.openapi_examples import (
 from onething.core.openapi_problems import document_problems
 from onething.core.pwa import pwa_router, shell_fallback
 from onething.core.routes import API_PREFIX, api_route_handlers
+from onething.core.runtime import freeze_long_lived_objects
 from onething.core.settings import Settings
 from onething.core.storage import ObjectStorage
 from onething.identity.context import IdentityContext
@@ -95,6 +96,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         app.state.storage = ObjectStorage(settings.s3)
         # The catalog is immutable for the life of the process; a new release means a restart.
         app.state.catalog = load_catalog(settings.app.catalog_dir)
+        if settings.app.environment != "test":
+            # (A test process builds and drops many apps: frozen, each would stay.)
+            freeze_long_lived_objects()
         try:
             yield
         finally:

@@ -22,6 +22,7 @@ from pgqueuer.sm import SchedulerManager
 
 from onething.core.db import create_engine, create_sessionmaker, driver_connection
 from onething.core.models import QueuePing
+from onething.core.runtime import freeze_long_lived_objects
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -225,6 +226,8 @@ async def run_worker(
         schedule_connection = await asyncpg.connect(settings.database.asyncpg_dsn)
         runs.append(build_scheduler(schedule_connection, context, manager.shutdown).run())
     watcher = asyncio.create_task(_stop_on(stop, manager.shutdown)) if stop else None
+    if settings.app.environment != "test":
+        freeze_long_lived_objects()
     log.info(
         "worker_started", jobs=sorted(_HANDLERS), schedules=periodic_jobs(settings), pid=os.getpid()
     )

@@ -25,6 +25,17 @@ def _env_int(name: str, default: int) -> int:
         raise ValueError(msg) from exc
 
 
+def _env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        msg = f"{name} must be a number, got {raw!r}"
+        raise ValueError(msg) from exc
+
+
 def _env_bool(name: str, *, default: bool) -> bool:
     raw = os.environ.get(name, "").strip().lower()
     if not raw:
@@ -72,6 +83,9 @@ class DatabaseSettings:
     url: str = ""
     pool_size: int = 10
     max_overflow: int = 10
+    # A pooled connection used within this many seconds is handed out without a ping
+    # (`core/db.py`); 0 pings at every checkout.
+    ping_after_idle: float = 0.5
     echo: bool = False
 
     @property
@@ -93,6 +107,7 @@ class DatabaseSettings:
             url=_env("DATABASE_URL", ""),
             pool_size=_env_int("DATABASE_POOL_SIZE", 10),
             max_overflow=_env_int("DATABASE_MAX_OVERFLOW", 10),
+            ping_after_idle=_env_float("DATABASE_PING_AFTER_IDLE", 0.5),
             echo=_env_bool("DATABASE_ECHO", default=False),
         )
 
@@ -154,8 +169,8 @@ class WorkerSettings:
         return cls(
             concurrency=_env_int("WORKER_CONCURRENCY", 8),
             max_attempts=_env_int("JOB_MAX_ATTEMPTS", 5),
-            poll_interval_seconds=float(_env("WORKER_POLL_INTERVAL", "2.0")),
-            heartbeat_timeout_seconds=float(_env("WORKER_HEARTBEAT_TIMEOUT", "30")),
+            poll_interval_seconds=_env_float("WORKER_POLL_INTERVAL", 2.0),
+            heartbeat_timeout_seconds=_env_float("WORKER_HEARTBEAT_TIMEOUT", 30),
             overdue_schedule=os.environ.get("OVERDUE_SCHEDULE", "5 16 * * *").strip(),
         )
 
@@ -175,9 +190,9 @@ class WebhookSettings:
     def from_env(cls) -> WebhookSettings:
         return cls(
             max_attempts=_env_int("WEBHOOK_MAX_ATTEMPTS", 8),
-            initial_backoff_seconds=float(_env("WEBHOOK_INITIAL_BACKOFF", "10")),
-            max_backoff_seconds=float(_env("WEBHOOK_MAX_BACKOFF", "3600")),
-            timeout_seconds=float(_env("WEBHOOK_TIMEOUT", "10")),
+            initial_backoff_seconds=_env_float("WEBHOOK_INITIAL_BACKOFF", 10),
+            max_backoff_seconds=_env_float("WEBHOOK_MAX_BACKOFF", 3600),
+            timeout_seconds=_env_float("WEBHOOK_TIMEOUT", 10),
             tolerance_seconds=_env_int("WEBHOOK_TOLERANCE", 300),
         )
 

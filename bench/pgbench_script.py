@@ -1,0 +1,147 @@
+"""The pgbench script of `bench_submission.py`'s ceiling: one newborn-birth submission's SQL,
+with the API's round trips, on rows prepared as the API's are.
+
+Most of it is not a copy: the request gate (`identity/guards._GATE`), the submission's read
+(`applications/submission_reads._READ`, with the e-licenses' statement compiled into it) and
+pgqueuer's own enqueue are taken from the code and their `$n` parameters replaced by pgbench
+expressions, so the ceiling runs the statements the API runs. The write (`submission.sql`) is
+written out by hand: the API builds its JSON rows in Python, pgbench builds the same rows in
+SQL. Each pgbench transaction submits a draft of its own, prepared like the API's (confirmed
+by the other parent, its e-licenses linked, its upload verified) with ids derived from its
+number (`bench_id`): the read finds and locks real rows, the write updates and deletes them.
+The residents are the API's, with the same tokens, so the gate counts real rate-limit hits.
+
+Per transaction: the gate (autocommit); BEGIN; the Idempotency-Key's advisory lock (with the
+new ids: the API makes those in Python); the read; the write; the 4 dispatch jobs; COMMIT.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from pathlib import Path
+from typing import Final
+
+WRITE: Final = Path(__file__).with_name("submission.sql")
+RESIDENTS: Final = 64
+
+
+def bench_id(kind: str, n: int) -> uuid.UUID:
+    """The id of the benchmark's `kind` number `n`; the script derives the same in SQL
+    (`md5('bench-<kind>-' || n)::uuid`)."""
+    return uuid.UUID(hashlib.md5(f"bench-{kind}-{n}".encode()).hexdigest())
+
+
+JTI_PREFIX: Final = "bench-jti-"
+
+
+def bench_jti(n: int) -> str:
+    """The access token id of resident `n`."""
+    return f"{JTI_PREFIX}{n}"
+
+
+def _sql_id(kind: str, variable: str) -> str:
+    return f"md5('bench-{kind}-' || :{variable}::text)::uuid"
+
+
+def _replace(sql: str, values: dict[int, str]) -> str:
+    """`$n` → `values[n]` (each in parentheses), every placeholder accounted for."""
+
+    def one(match: re.Match[str]) -> str:
+        return f"({values[int(match.group(1))]})"
+
+    return re.sub(r"\$(\d+)", one, sql)
+
+
+def _literal(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _statement(sql: str) -> str:
+    """One line per statement as pgbench wants (it reads a statement up to its `;`):
+    comments dropped, whitespace collapsed."""
+    without_comments = re.sub(r"--[^\n]*", "", sql)
+    return " ".join(without_comments.split()) + ";"
+
+
+def submission_script() -> str:
+    from pgqueuer.adapters.persistence.qb import QueryQueueBuilder
+
+    from onething.applications.submission_reads import _LINKED, _READ
+    from onething.identity.guards import _GATE
+
+    owner = _sql_id("resident", "i")
+    gate = _replace(
+        _GATE,
+        {
+            1: f"'{JTI_PREFIX}' || :i::text",
+            2: f"ARRAY['api:' || 'user:' || {owner}]",  # ':user' would be a variable to pgbench
+            3: "date_trunc('minute', now())",
+            4: owner,
+            5: "'onething-pwa'",
+        },
+    )
+    sentinels = {"owner": ":owner", "purpose": "'newborn-birth'", "now": "now()", "draft": ":draft"}
+    linked = {
+        8 + position: (sentinels[name] if name in sentinels else _literal(value))
+        for position, (name, value) in enumerate(
+            zip(_LINKED.names, _LINKED.args(**dict.fromkeys(sentinels)), strict=True)
+        )
+    }
+    read = _replace(
+        _READ,
+        {
+            1: ":draft",
+            2: ":owner",
+            3: "ARRAY[:upload]",
+            4: ":version",
+            5: "'onething-pwa'",
+            6: ":owner",
+            7: "'pgbench-' || :key::text",
+            **linked,
+        },
+    )
+    dispatch = "'applications.dispatch'"
+    payload = "convert_to('{\"task_id\":\"' || gen_random_uuid() || '\"}', 'UTF8')"
+    enqueue = _replace(
+        QueryQueueBuilder().build_enqueue_query("raise"),
+        {
+            1: "ARRAY[0, 0, 0, 0]",
+            2: f"ARRAY[{', '.join([dispatch] * 4)}]",
+            3: f"ARRAY[{', '.join([payload] * 4)}]",
+            4: "ARRAY['0 seconds', '0 seconds', '0 seconds', '0 seconds']",
+            5: "ARRAY[NULL, NULL, NULL, NULL]",
+            6: "ARRAY['{}', '{}', '{}', '{}']",
+        },
+    )
+    lock = (
+        "SELECT pg_try_advisory_xact_lock(:key) AS locked, gen_random_uuid() AS app, "
+        f"{owner} AS owner, {_sql_id('draft', 'n')} AS draft, "
+        f"{_sql_id('upload', 'n')} AS upload, {_sql_id('request', 'n')} AS request \\gset"
+    )
+    write = "\n".join(line for line in WRITE.read_text().splitlines() if not line.startswith("--"))
+    return "\n".join(
+        [
+            "-- generated by bench/pgbench_script.py: a newborn-birth submission's SQL",
+            # Client c submits drafts first + c, first + c + clients, ...: every prepared
+            # draft once. `round` counts the client's transactions (-D sets it to -1; a
+            # client's variables keep their values from one transaction to the next).
+            r"\set round :round + 1",
+            r"\set n :first + :client_id + :round * :clients",
+            f"\\set i :n % {RESIDENTS}",
+            r"\set key random(1, 9000000000000000)",
+            _statement(gate),
+            "BEGIN;",
+            lock,
+            _statement(read),
+            _statement(write),
+            _statement(enqueue),
+            "END;",
+            "",
+        ]
+    )
