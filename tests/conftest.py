@@ -46,8 +46,7 @@ class Services:
 
 
 def _with_database(url: str, name: str) -> str:
-    base, _, _ = url.rpartition("/")
-    return f"{base}/{name}"
+    return DatabaseSettings(url=url).with_database(name)
 
 
 async def _create_database(admin_url: str, name: str) -> None:

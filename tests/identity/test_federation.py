@@ -44,7 +44,7 @@ class Instances:
 
 
 def _database(url: str, name: str) -> str:
-    return url.rpartition("/")[0] + "/" + name
+    return DatabaseSettings(url=url).with_database(name)
 
 
 async def _admin(url: str, statement: str) -> None:

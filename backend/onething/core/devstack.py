@@ -75,8 +75,10 @@ class Devstack:
             self.postgres.start(cancel=self.cancel)
             _ensure_database(self.postgres.url(), "onething")
             self.env["DATABASE_URL"] = self.postgres.url("onething")
+            socket = " and its Unix socket" if self.postgres.socket_dir is not None else ""
             self.say(
-                f"PostgreSQL  127.0.0.1:{self.postgres.port} (data in {self.postgres.data_dir})"
+                f"PostgreSQL  127.0.0.1:{self.postgres.port}{socket} "
+                f"(data in {self.postgres.data_dir})"
             )
         else:
             self.say("PostgreSQL  using DATABASE_URL")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
@@ -100,6 +101,12 @@ class DatabaseSettings:
     def asyncpg_dsn(self) -> str:
         """The URL asyncpg accepts directly (no SQLAlchemy driver suffix)."""
         return self.async_url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+    def with_database(self, name: str) -> str:
+        """`url` naming another database on the same server (a query string such as a Unix
+        socket's `?host=` kept)."""
+        parts = urlsplit(self.url)
+        return urlunsplit(parts._replace(path=f"/{name}"))
 
     @classmethod
     def from_env(cls) -> DatabaseSettings:
