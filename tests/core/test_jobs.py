@@ -10,11 +10,13 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from onething.core.batch import WriteBatch
 from onething.core.jobs import (
     PING,
     JobContext,
     PingPayload,
     enqueue,
+    enqueue_in_batch,
     enqueue_many,
     failed_jobs,
     job,
@@ -116,3 +118,39 @@ async def test_many_jobs_enqueue_in_one_call_and_roll_back_together(
     async with sessionmaker() as session:
         for ping in pings:
             assert await session.get(QueuePing, ping.ping_id) is not None
+
+
+_JOB_ROWS = text(
+    "SELECT j.priority, j.entrypoint, j.payload, j.status::text, j.dedupe_key, j.headers,"
+    " j.attempts, j.execute_after <= now() AS due, l.status::text AS logged"
+    " FROM pgqueuer j JOIN pgqueuer_log l ON l.job_id = j.id ORDER BY j.id"
+)
+
+
+async def test_jobs_written_in_a_batch_are_the_queue_s_own_rows_and_run(
+    sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
+) -> None:
+    """`enqueue_in_batch` writes what pgqueuer's enqueue writes (job and log rows, compared
+    column by column), in the batch's one statement, and the real worker runs them."""
+    pings = [PingPayload(ping_id=uuid.uuid4(), requested_by="batch") for _ in range(3)]
+    async with sessionmaker() as session, session.begin():
+        await enqueue_many(session, PING, pings)
+        queue_own = (await session.execute(_JOB_ROWS)).all()
+        await session.rollback()
+    async with sessionmaker() as session, session.begin():
+        batch = WriteBatch()
+        enqueue_in_batch(batch, PING, pings)
+        sql, _ = batch.statement()
+        assert sql.count("INSERT INTO pgqueuer") == 2  # the job and its log entry
+        await batch.write(session)
+        assert (await session.execute(_JOB_ROWS)).all() == queue_own
+    await run_worker(_drain_settings(settings), drain=True)
+    async with sessionmaker() as session:
+        for ping in pings:
+            assert await session.get(QueuePing, ping.ping_id) is not None
+        assert await _queued(session) == 0
+
+
+async def test_a_batch_cannot_enqueue_an_unknown_job() -> None:
+    with pytest.raises(LookupError):
+        enqueue_in_batch(WriteBatch(), "no.such.job", [b""])

@@ -44,7 +44,7 @@ from onething.catalog.services import publish_catalog
 from onething.catalog.validate import validate_answers
 from onething.core.batch import WriteBatch
 from onething.core.errors import NOT_FOUND, VALIDATION, FieldError, ProblemError
-from onething.core.jobs import enqueue_many
+from onething.core.jobs import enqueue_in_batch
 from onething.delivery.choices import check_choice
 from onething.delivery.services import record_choice
 
@@ -144,8 +144,8 @@ async def submit_application(
         await publish_catalog(session, catalog)  # the seed step normally has
     launched_by, prefill_sources = _launch_of(ctx, draft, data)
 
-    # Everything the submission writes goes out in one statement (`WriteBatch`), then the
-    # dispatch jobs through the queue, then the commit.
+    # Everything the submission writes goes out in one statement (`WriteBatch`), the dispatch
+    # jobs with it, then the commit.
     batch = WriteBatch()
     application = Application(
         id=uuid.uuid4(),
@@ -202,12 +202,12 @@ async def submit_application(
         batch.also(
             "DELETE FROM application_drafts WHERE id = {0} AND owner_id = {1}", draft.id, owner_id
         )
+    ready = [jobs.TaskRef(task_id=t.id) for t in tasks if t.state == TaskState.SUBMITTED]
+    enqueue_in_batch(batch, jobs.DISPATCH, ready)
     view = application_view(application, tasks, ctx.calendar)
     remember(batch, scope, body_hash, status=201, response=msgspec.json.encode(view), now=now)
     await batch.write(session)
     await application_submitted(session, application, tasks, now=now)
-    ready = [jobs.TaskRef(task_id=t.id) for t in tasks if t.state == TaskState.SUBMITTED]
-    await enqueue_many(session, jobs.DISPATCH, ready)
     await session.commit()
     return view, False
 

@@ -9,7 +9,7 @@ records rows through `session.add` can record them here instead) or plain values
     WITH w0 AS (INSERT INTO application_tasks (id, …) SELECT r.id, …
                 FROM jsonb_populate_recordset(NULL::application_tasks, $1::text::jsonb)
                 WITH ORDINALITY AS r ORDER BY r.ordinality),
-         w1 AS (UPDATE application_materials SET application_id = $2 WHERE id = ANY($3)), …
+         a0 AS (UPDATE application_materials SET application_id = $2 WHERE id = ANY($3)), …
     SELECT 1
 
 Each table's rows travel as one JSON array (encoded by msgspec), decoded by the table's own
@@ -86,10 +86,13 @@ class WriteBatch:
         (cheaper when there are many)."""
         self._rows.setdefault(model, []).append(values)
 
-    def also(self, sql: str, *params: object) -> None:
-        """A data-changing statement (UPDATE or DELETE) in the same round trip; its
-        parameters are written `{0}`, `{1}`, … and numbered into the whole statement."""
+    def also(self, sql: str, *params: object) -> str:
+        """A data-changing statement (UPDATE, DELETE, an INSERT of its own) in the same round
+        trip; its parameters are written `{0}`, `{1}`, … and numbered into the whole
+        statement. Returns the name of its CTE, for a later one to select its RETURNING rows
+        from."""
         self._also.append((sql, params))
+        return f"a{len(self._also) - 1}"
 
     def statement(self) -> tuple[str, list[object]]:
         parts: list[str] = []
@@ -115,12 +118,13 @@ class WriteBatch:
                 f"jsonb_populate_recordset(NULL::{table}, ${len(params)}::text::jsonb) "
                 "WITH ORDINALITY AS r ORDER BY r.ordinality"
             )
-        for sql, arguments in self._also:
+        ctes = [f"w{n} AS ({part})" for n, part in enumerate(parts)]
+        for n, (sql, arguments) in enumerate(self._also):
             first = len(params) + 1
-            parts.append(sql.format(*(f"${first + n}" for n in range(len(arguments)))))
+            placeholders = (f"${first + k}" for k in range(len(arguments)))
+            ctes.append(f"a{n} AS ({sql.format(*placeholders)})")
             params.extend(arguments)
-        ctes = ",\n".join(f"w{n} AS ({part})" for n, part in enumerate(parts))
-        return f"WITH {ctes}\nSELECT 1", params
+        return "WITH " + ",\n".join(ctes) + "\nSELECT 1", params
 
     async def write(self, session: AsyncSession) -> None:
         """Send it all in one statement, in the session's transaction."""

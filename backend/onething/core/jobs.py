@@ -27,6 +27,7 @@ from onething.core.runtime import freeze_long_lived_objects
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+    from onething.core.batch import WriteBatch
     from onething.core.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -117,6 +118,35 @@ async def enqueue_many(
     queries = await _queries_for(session)
     ids = await queries.enqueue([entrypoint] * len(bodies), bodies, [0] * len(bodies))
     return [int(job_id) for job_id in ids if job_id is not None]
+
+
+# The rows pgqueuer's own enqueue writes (`Queries.enqueue`: the job, queued from now, and its
+# log entry), into the queue tables as the foundation migration froze them (pgqueuer 1.6's
+# schema; a pgqueuer upgrade that changes them gets a migration, and this with it).
+_QUEUE_JOBS: Final = """
+    INSERT INTO pgqueuer (priority, entrypoint, payload, execute_after, status, headers)
+    SELECT 0, {0}, payload, now(), 'queued', 'null'::jsonb
+    FROM unnest({1}::bytea[]) WITH ORDINALITY AS job(payload, ord) ORDER BY ord
+    RETURNING id, entrypoint, priority"""
+_LOG_QUEUED: Final = """
+    INSERT INTO pgqueuer_log (job_id, status, entrypoint, priority)
+    SELECT id, 'queued', entrypoint, priority FROM {jobs}"""
+
+
+def enqueue_in_batch(
+    batch: WriteBatch, entrypoint: str, payloads: Sequence[msgspec.Struct | bytes]
+) -> None:
+    """Add several jobs of one kind to a `WriteBatch`: they go out in its one statement, with
+    no round trip of their own, and commit with it. The queue's trigger announces them to
+    the workers as for any other enqueue."""
+    if entrypoint not in _HANDLERS:
+        msg = f"unknown job {entrypoint!r}"
+        raise LookupError(msg)
+    if not payloads:
+        return
+    bodies = [p if isinstance(p, bytes) else msgspec.json.encode(p) for p in payloads]
+    jobs = batch.also(_QUEUE_JOBS, entrypoint, bodies)
+    batch.also(_LOG_QUEUED.replace("{jobs}", jobs))
 
 
 async def failed_jobs(session: AsyncSession, limit: int = 100) -> list[Job]:

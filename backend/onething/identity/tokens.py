@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
@@ -12,6 +13,8 @@ from joserfc.jwt import JWTClaimsRegistry
 from onething.identity.context import SIGNING_ALG
 
 if TYPE_CHECKING:
+    from joserfc.jwk import ECKey
+
     from onething.identity.keys import KeyRing
 
 ACCESS_TOKEN_TYP: Final = "at+jwt"  # noqa: S105 — a media type, not a secret
@@ -68,6 +71,15 @@ def unverified_kid(token: str) -> str | None:
     return kid if isinstance(kid, str) else None
 
 
+# Tokens verified lately, by (token, issuer, audience): the key that verified each and its
+# claims. A client sends the same token with every request for its lifetime; its signature
+# and claims need checking once, its expiry and key every time. Bounded, oldest out first.
+_VERIFIED: Final[OrderedDict[tuple[str, str, str | None], tuple[str, ECKey, dict[str, Any]]]] = (
+    OrderedDict()
+)
+VERIFIED_CACHE_SIZE: Final = 4096
+
+
 def verify_access_token(
     ring: KeyRing,
     token: str,
@@ -78,7 +90,38 @@ def verify_access_token(
     check_expiry: bool = True,
 ) -> dict[str, Any]:
     """Signature by one of our published keys, `typ` at+jwt, our `iss`, the expected `aud`
-    (None skips it, for revocation and introspection), and `exp`. Returns the claims."""
+    (None skips it, for revocation and introspection), and `exp`. Returns the claims.
+
+    The same token verified again is answered from `_VERIFIED` (the same bytes verify the
+    same way under the same key) once its key is checked to be still in the ring and its
+    `exp` not passed; the signature is not checked again. Revocation is not this function's:
+    the request gate checks it in the database at every request."""
+    cache_key = (token, issuer, audience)
+    if check_expiry and (hit := _VERIFIED.get(cache_key)) is not None:
+        kid, key, claims = hit
+        if ring.verifying.get(kid) is key and now <= int(claims["exp"]) + LEEWAY_SECONDS:
+            _VERIFIED.move_to_end(cache_key)
+            return dict(claims)
+        del _VERIFIED[cache_key]
+    claims = _verify(
+        ring, token, issuer=issuer, audience=audience, now=now, check_expiry=check_expiry
+    )
+    if check_expiry and (verified_by := unverified_kid(token)) is not None:
+        _VERIFIED[cache_key] = (verified_by, ring.verifying[verified_by], claims)
+        if len(_VERIFIED) > VERIFIED_CACHE_SIZE:
+            _VERIFIED.popitem(last=False)
+    return dict(claims)
+
+
+def _verify(
+    ring: KeyRing,
+    token: str,
+    *,
+    issuer: str,
+    audience: str | None,
+    now: int,
+    check_expiry: bool,
+) -> dict[str, Any]:
     kid = unverified_kid(token)
     if kid is None:
         msg = "malformed token"
