@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import re
+import socket
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
+import asyncpg
 import msgspec
 import structlog
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from onething.core.i18n import Language, negotiate_language, pick
 
@@ -250,7 +254,38 @@ def http_exception_response(
     return problem_response(request, problem, detail=detail, headers=exc.headers or None)
 
 
+def temporarily_unavailable(exc: BaseException) -> bool:
+    """Whether `exc` says a service we depend on cannot be reached now — the database
+    refused, lost mid-request, shutting down or starting up, every pooled connection busy
+    past the wait; a connection refused, reset or timed out — rather than a bug: the caller
+    should retry later, not report it."""
+    seen: BaseException | None = exc
+    for _ in range(4):  # the exception and what it wraps (SQLAlchemy's adapter, asyncpg)
+        if seen is None:
+            return False
+        if isinstance(seen, DBAPIError) and seen.connection_invalidated:
+            return True
+        if isinstance(
+            seen,
+            asyncpg.PostgresConnectionError
+            | asyncpg.exceptions.OperatorInterventionError
+            | asyncpg.exceptions.CannotConnectNowError
+            | ConnectionError
+            | socket.gaierror
+            | TimeoutError
+            | PoolTimeoutError,
+        ):
+            return True
+        if isinstance(seen, asyncpg.InterfaceError) and "connection is closed" in str(seen):
+            return True
+        seen = seen.__cause__ or getattr(seen, "orig", None)
+    return False
+
+
 def _handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[ProblemDetails]:
+    if temporarily_unavailable(exc):
+        log.warning("dependency_unavailable", path=request.url.path, error=repr(exc)[:300])
+        return problem_response(request, UNAVAILABLE, headers={"Retry-After": "2"})
     log.exception("unhandled_error", path=request.url.path, error_type=type(exc).__name__)
     return problem_response(request, INTERNAL)
 
