@@ -180,6 +180,13 @@ def document_problems(app: Litestar) -> None:
             responses.setdefault(
                 500, problem_spec("Unexpected failure, logged under the request id")
             )
+            responses.setdefault(
+                503,
+                problem_spec(
+                    "The database or another service it needs cannot be reached right now; "
+                    "retry after Retry-After seconds"
+                ),
+            )
             instance = _example_instance(route.path)
             handler.responses = {
                 status: _complete(spec, status, instance) for status, spec in responses.items()
