@@ -23,7 +23,6 @@ import datetime as dt
 import json
 import os
 import re
-import resource
 import secrets
 import shutil
 import subprocess
@@ -32,6 +31,8 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +85,6 @@ async def _confirmed_drafts(
     """`count` saved drafts of `body`, each confirmed by the other parent and with its
     materials: (owner index, draft id, upload id). Written in bulk with the applications code
     (sealed answers and facts, the digest)."""
-    import uuid as uuid_
 
     from onething.applications.co_applicants import FACTS_TABLE, co_signed_services, digest
     from onething.applications.co_applicants import facts_of as facts_for
@@ -119,7 +119,7 @@ async def _confirmed_drafts(
             owner = n % len(owners)
             draft = Draft(
                 id=bench_id("draft", n),
-                owner_id=uuid_.UUID(owners[owner]),
+                owner_id=uuid.UUID(owners[owner]),
                 bundle="newborn-birth",
                 situation_answers=form.situation_answers,
                 optional_services=list(form.optional_services),
@@ -429,38 +429,35 @@ def _api(stack: Devstack, port: int) -> ChildProcess:
     return api
 
 
+@asynccontextmanager
+async def _database(settings: Settings) -> AsyncIterator[Any]:
+    """A connection of the benchmark's own to the devstack's database."""
+    import asyncpg
+
+    connection = await asyncpg.connect(settings.database.asyncpg_dsn)
+    try:
+        yield connection
+    finally:
+        await connection.close()
+
+
 async def _a_license(settings: Settings) -> tuple[str, str]:
     """An e-license's id (the license events and uses pgbench inserts refer to one) and the
     catalog release the applications name."""
-    import asyncpg
-
-    connection = await asyncpg.connect(settings.database.asyncpg_dsn)
-    try:
+    async with _database(settings) as connection:
         license_id = await connection.fetchval("SELECT id FROM licenses LIMIT 1")
         version = await connection.fetchval("SELECT version FROM catalog_releases LIMIT 1")
         return str(license_id), str(version)
-    finally:
-        await connection.close()
 
 
 async def _analyze(settings: Settings) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(settings.database.asyncpg_dsn)
-    try:
+    async with _database(settings) as connection:
         await connection.execute("VACUUM (ANALYZE)")
-    finally:
-        await connection.close()
 
 
 async def _count(settings: Settings, table: str) -> int:
-    import asyncpg
-
-    connection = await asyncpg.connect(settings.database.asyncpg_dsn)
-    try:
+    async with _database(settings) as connection:
         return int(await connection.fetchval(f"SELECT count(*) FROM {table}"))
-    finally:
-        await connection.close()
 
 
 def _connections_by_process(port: int) -> list[int]:
@@ -480,12 +477,6 @@ def _connections_by_process(port: int) -> list[int]:
 
 def _postgres() -> list[int]:
     return named("postgres")
-
-
-def _children_cpu() -> float:
-    """CPU seconds of this process's finished children (wrk, pgbench)."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def _per_request(seconds: dict[str, float], requests: float) -> dict[str, float]:
@@ -536,9 +527,10 @@ def _measured(
     """The measured wrk run, with the CPU each side spent and how the workers shared the
     connections; checks that every 2xx created an application."""
     before = asyncio.run(_count(settings, "applications"))
-    meter = CpuMeter({"api": lambda: descendants(api.process.pid), "postgres": _postgres})
+    meter = CpuMeter(
+        {"api": lambda: descendants(api.process.pid), "postgres": _postgres}, children="wrk"
+    )
     meter.start()
-    load_before = _children_cpu()
     split: list[list[int]] = []
     # wrk's connections are all open 2 s into the run
     snapshot = threading.Timer(2.0, lambda: split.append(_connections_by_process(port)))
@@ -546,9 +538,7 @@ def _measured(
     figures: dict[str, Any] = dict(_wrk(f"http://127.0.0.1:{port}", tokens, body, drafts))
     snapshot.join()
     figures["connections_by_worker"] = split[0] if split else []
-    figures["cpu_ms_per_request"] = _per_request(
-        {**meter.stop(), "wrk": _children_cpu() - load_before}, figures["requests"]
-    )
+    figures["cpu_ms_per_request"] = _per_request(meter.stop(), figures["requests"])
     time.sleep(2)
     created = asyncio.run(_count(settings, "applications")) - before
     # Every 2xx must be a new application (no replay of a reused key counted as speed).
@@ -564,9 +554,8 @@ def _measured(
 def _ceiling(stack: Devstack, settings: Settings, first: int) -> dict[str, Any]:
     """pgbench's run, with PostgreSQL's and pgbench's CPU; checks that each transaction
     submitted one of the drafts prepared for it."""
-    meter = CpuMeter({"postgres": _postgres})
+    meter = CpuMeter({"postgres": _postgres}, children="pgbench")
     meter.start()
-    load_before = _children_cpu()
     drafts_before = asyncio.run(_count(settings, "application_drafts"))
     figures = _pgbench(stack, settings, first)
     # Each transaction must have submitted a prepared draft (deleting it), none an empty
@@ -578,9 +567,7 @@ def _ceiling(stack: Devstack, settings: Settings, first: int) -> dict[str, Any]:
             f"{submitted} of its {PGBENCH_DRAFTS} drafts (raise BENCH_PGBENCH_DRAFTS?)"
         )
         raise RuntimeError(msg)
-    figures["cpu_ms_per_transaction"] = _per_request(
-        {**meter.stop(), "pgbench": _children_cpu() - load_before}, figures["transactions"]
-    )
+    figures["cpu_ms_per_transaction"] = _per_request(meter.stop(), figures["transactions"])
     return figures
 
 

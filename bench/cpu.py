@@ -5,6 +5,7 @@ rather than only reported."""
 from __future__ import annotations
 
 import os
+import resource
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -62,14 +63,26 @@ def named(command: str) -> list[int]:
     return found
 
 
+def children_cpu_seconds() -> float:
+    """CPU seconds of this process's children that have ended and been waited for (a load
+    generator run with `subprocess.run`)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 class CpuMeter:
     """CPU seconds each named group of processes spends between `start()` and `stop()`; the
     groups' processes are looked up at both ends (a process present at only one end counts
-    from or until then)."""
+    from or until then). `children`, when named, is what this process's children that
+    ended in between spent (the load generator)."""
 
-    def __init__(self, groups: dict[str, Callable[[], list[int]]]) -> None:
+    def __init__(
+        self, groups: dict[str, Callable[[], list[int]]], *, children: str | None = None
+    ) -> None:
         self._groups = groups
+        self._children = children
         self._started: dict[str, dict[int, float]] = {}
+        self._children_started = 0.0
 
     def _read(self) -> dict[str, dict[int, float]]:
         return {
@@ -78,10 +91,14 @@ class CpuMeter:
 
     def start(self) -> None:
         self._started = self._read()
+        self._children_started = children_cpu_seconds()
 
     def stop(self) -> dict[str, float]:
         ended = self._read()
-        return {
+        spent = {
             name: sum(seconds - self._started[name].get(pid, 0.0) for pid, seconds in pids.items())
             for name, pids in ended.items()
         }
+        if self._children is not None:
+            spent[self._children] = children_cpu_seconds() - self._children_started
+        return spent

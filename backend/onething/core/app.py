@@ -96,9 +96,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         app.state.storage = ObjectStorage(settings.s3)
         # The catalog is immutable for the life of the process; a new release means a restart.
         app.state.catalog = load_catalog(settings.app.catalog_dir)
-        if settings.app.environment != "test":
-            # (A test process builds and drops many apps: frozen, each would stay.)
-            freeze_long_lived_objects()
+        freeze_long_lived_objects(settings.app.environment)
         try:
             yield
         finally:

@@ -76,13 +76,12 @@ def _check_on_checkout(engine: AsyncEngine, ping_after_idle: float) -> None:
     Under load every checkout falls in the window. A dead connection found empties the pool
     of the connections opened before it."""
 
-    @event.listens_for(engine.sync_engine.pool, "connect")
-    def _connected(_: Any, entry: ConnectionPoolEntry) -> None:
+    def _mark_used(_: Any, entry: ConnectionPoolEntry) -> None:
         entry.info[_LAST_USED] = time.monotonic()
 
-    @event.listens_for(engine.sync_engine.pool, "checkin")
-    def _returned(_: Any, entry: ConnectionPoolEntry) -> None:
-        entry.info[_LAST_USED] = time.monotonic()
+    # a new connection counts as used, and so does one given back
+    event.listen(engine.sync_engine.pool, "connect", _mark_used)
+    event.listen(engine.sync_engine.pool, "checkin", _mark_used)
 
     @event.listens_for(engine.sync_engine.pool, "checkout")
     def _checked_out(

@@ -268,8 +268,7 @@ def temporarily_unavailable(exc: BaseException) -> bool:
         if isinstance(
             seen,
             asyncpg.PostgresConnectionError
-            | asyncpg.exceptions.OperatorInterventionError
-            | asyncpg.exceptions.CannotConnectNowError
+            | asyncpg.exceptions.OperatorInterventionError  # shutting down, starting up
             | ConnectionError
             | socket.gaierror
             | TimeoutError

@@ -85,6 +85,14 @@ async def _queries_for(session: AsyncSession) -> Queries:
     return Queries.from_asyncpg_connection(await driver_connection(session))
 
 
+def _bodies(entrypoint: str, payloads: Sequence[msgspec.Struct | bytes]) -> list[bytes]:
+    """The payloads as the queue stores them, for a registered job."""
+    if entrypoint not in _HANDLERS:
+        msg = f"unknown job {entrypoint!r}"
+        raise LookupError(msg)
+    return [p if isinstance(p, bytes) else msgspec.json.encode(p) for p in payloads]
+
+
 async def enqueue(
     session: AsyncSession,
     entrypoint: str,
@@ -94,10 +102,7 @@ async def enqueue(
     delay: timedelta | None = None,
 ) -> int:
     """Add a job inside the session's current transaction; returns the job id."""
-    if entrypoint not in _HANDLERS:
-        msg = f"unknown job {entrypoint!r}"
-        raise LookupError(msg)
-    body = payload if isinstance(payload, bytes) else msgspec.json.encode(payload)
+    (body,) = _bodies(entrypoint, [payload])
     queries = await _queries_for(session)
     ids = await queries.enqueue(entrypoint, body, execute_after=delay, dedupe_key=dedupe_key)
     return int(ids[0])
@@ -107,14 +112,9 @@ async def enqueue_many(
     session: AsyncSession, entrypoint: str, payloads: Sequence[msgspec.Struct | bytes]
 ) -> list[int]:
     """Add several jobs of one kind in one round trip, inside the session's transaction."""
-    if entrypoint not in _HANDLERS:
-        msg = f"unknown job {entrypoint!r}"
-        raise LookupError(msg)
-    if not payloads:
+    bodies: list[bytes | None] = list(_bodies(entrypoint, payloads))
+    if not bodies:
         return []
-    bodies: list[bytes | None] = [
-        p if isinstance(p, bytes) else msgspec.json.encode(p) for p in payloads
-    ]
     queries = await _queries_for(session)
     ids = await queries.enqueue([entrypoint] * len(bodies), bodies, [0] * len(bodies))
     return [int(job_id) for job_id in ids if job_id is not None]
@@ -139,12 +139,9 @@ def enqueue_in_batch(
     """Add several jobs of one kind to a `WriteBatch`: they go out in its one statement, with
     no round trip of their own, and commit with it. The queue's trigger announces them to
     the workers as for any other enqueue."""
-    if entrypoint not in _HANDLERS:
-        msg = f"unknown job {entrypoint!r}"
-        raise LookupError(msg)
-    if not payloads:
+    bodies = _bodies(entrypoint, payloads)
+    if not bodies:
         return
-    bodies = [p if isinstance(p, bytes) else msgspec.json.encode(p) for p in payloads]
     jobs = batch.also(_QUEUE_JOBS, entrypoint, bodies)
     batch.also(_LOG_QUEUED.replace("{jobs}", jobs))
 
@@ -256,8 +253,7 @@ async def run_worker(
         schedule_connection = await asyncpg.connect(settings.database.asyncpg_dsn)
         runs.append(build_scheduler(schedule_connection, context, manager.shutdown).run())
     watcher = asyncio.create_task(_stop_on(stop, manager.shutdown)) if stop else None
-    if settings.app.environment != "test":
-        freeze_long_lived_objects()
+    freeze_long_lived_objects(settings.app.environment)
     log.info(
         "worker_started", jobs=sorted(_HANDLERS), schedules=periodic_jobs(settings), pid=os.getpid()
     )

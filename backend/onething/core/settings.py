@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
+
+_Number = TypeVar("_Number", int, float)
 
 
 def _env(name: str, default: str) -> str:
@@ -15,26 +19,23 @@ def _env(name: str, default: str) -> str:
     return value or default
 
 
-def _env_int(name: str, default: int) -> int:
+def _env_number(name: str, default: _Number, parse: Callable[[str], _Number], what: str) -> _Number:
     raw = os.environ.get(name, "").strip()
     if not raw:
         return default
     try:
-        return int(raw)
+        return parse(raw)
     except ValueError as exc:
-        msg = f"{name} must be an integer, got {raw!r}"
+        msg = f"{name} must be {what}, got {raw!r}"
         raise ValueError(msg) from exc
+
+
+def _env_int(name: str, default: int) -> int:
+    return _env_number(name, default, int, "an integer")
 
 
 def _env_float(name: str, default: float) -> float:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        return float(raw)
-    except ValueError as exc:
-        msg = f"{name} must be a number, got {raw!r}"
-        raise ValueError(msg) from exc
+    return _env_number(name, default, float, "a number")
 
 
 def _env_bool(name: str, *, default: bool) -> bool:

@@ -103,10 +103,10 @@ def verify_access_token(
             _VERIFIED.move_to_end(cache_key)
             return dict(claims)
         del _VERIFIED[cache_key]
-    claims = _verify(
+    verified_by, claims = _verify(
         ring, token, issuer=issuer, audience=audience, now=now, check_expiry=check_expiry
     )
-    if check_expiry and (verified_by := unverified_kid(token)) is not None:
+    if check_expiry:
         _VERIFIED[cache_key] = (verified_by, ring.verifying[verified_by], claims)
         if len(_VERIFIED) > VERIFIED_CACHE_SIZE:
             _VERIFIED.popitem(last=False)
@@ -121,7 +121,8 @@ def _verify(
     audience: str | None,
     now: int,
     check_expiry: bool,
-) -> dict[str, Any]:
+) -> tuple[str, dict[str, Any]]:
+    """The `kid` that verified the token, and its claims."""
     kid = unverified_kid(token)
     if kid is None:
         msg = "malformed token"
@@ -154,7 +155,7 @@ def _verify(
     except JoseError as exc:
         msg = f"claim check failed: {exc.error}"
         raise TokenRejectedError(msg) from exc
-    return dict(decoded.claims)
+    return kid, dict(decoded.claims)
 
 
 def principal_from_claims(claims: dict[str, Any]) -> Principal:
